@@ -1,0 +1,13 @@
+/// Files compiled into the binary: the schema migrations, canned queries and demo evidence.
+public enum Embedded {
+    /// Every embedded file keyed by its path ("schema/001-initial.sql", "queries/…").
+    public static var files: [String: String] { EmbeddedFiles.files }
+
+    /// Embedded files under a folder, sorted by path.
+    public static func files(under folder: String) -> [(path: String, text: String)] {
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        return EmbeddedFiles.files.filter { $0.key.hasPrefix(prefix) }
+            .sorted { $0.key < $1.key }
+            .map { (path: $0.key, text: $0.value) }
+    }
+}

@@ -1,0 +1,159 @@
+import CSQLite
+
+/// A value read from or bound to SQLite. TEXT keeps its exact bytes (log data may hold NUL or
+/// bytes that are not UTF-8), so it is carried as `[UInt8]`, not `String`.
+public enum SQLValue: Equatable, Sendable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text([UInt8])
+    case blob([UInt8])
+
+    public static func string(_ s: String) -> SQLValue { .text(Array(s.utf8)) }
+    public static func optional(_ s: String?) -> SQLValue { s.map { .text(Array($0.utf8)) } ?? .null }
+    public static func optional(_ i: Int64?) -> SQLValue { i.map { .integer($0) } ?? .null }
+    public static func bool(_ b: Bool?) -> SQLValue { b.map { .integer($0 ? 1 : 0) } ?? .null }
+
+    /// The value as text, decoding TEXT bytes as UTF-8 (invalid sequences become U+FFFD).
+    public var stringValue: String? {
+        switch self {
+        case .null: return nil
+        case .integer(let i): return String(i)
+        case .real(let d): return String(d)
+        case .text(let b), .blob(let b): return String(decoding: b, as: UTF8.self)
+        }
+    }
+
+    public var int64Value: Int64? {
+        switch self {
+        case .integer(let i): return i
+        case .real(let d): return Int64(exactly: d)
+        case .text(let b): return Int64(String(decoding: b, as: UTF8.self))
+        default: return nil
+        }
+    }
+}
+
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let message: String
+    public let sql: String?
+
+    public var description: String {
+        var text = "SQLite error \(code) (\(String(cString: sqlite3_errstr(code)))): \(message)"
+        if let sql { text += " — in: \(sql.count > 300 ? String(sql.prefix(300)) + "…" : sql)" }
+        return text
+    }
+}
+
+/// One SQLite connection. The only type in the project that owns a `sqlite3*`.
+public final class Database {
+    public enum Mode: Sendable { case readOnly, readWrite, readWriteCreate }
+
+    let handle: OpaquePointer
+    public let path: String
+    private var cache: [String: Statement] = [:]
+
+    public init(path: String, mode: Mode) throws {
+        var db: OpaquePointer?
+        var flags = SQLITE_OPEN_NOMUTEX
+        switch mode {
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readWrite: flags |= SQLITE_OPEN_READWRITE
+        case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        }
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: rc, message: "\(message): '\(path)'", sql: nil)
+        }
+        handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        // A typo'd identifier in double quotes must be an error, not a string literal.
+        var ignored: Int32 = 0
+        _ = ddbtrail_sqlite3_db_config_int(db, SQLITE_DBCONFIG_DQS_DML, 0, &ignored)
+        _ = ddbtrail_sqlite3_db_config_int(db, SQLITE_DBCONFIG_DQS_DDL, 0, &ignored)
+        sqlite3_busy_timeout(db, 5000)
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ code: Int32, sql: String?) -> SQLiteError {
+        SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// Runs one or more statements with no parameters and no results.
+    public func execute(_ sql: String) throws {
+        var errmsg: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
+        if rc != SQLITE_OK {
+            let message = errmsg.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errmsg)
+            throw SQLiteError(code: rc, message: message, sql: sql)
+        }
+    }
+
+    /// A fresh prepared statement (the caller owns it).
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// A prepared statement from the connection's cache, reset and with bindings cleared.
+    public func cached(_ sql: String) throws -> Statement {
+        if let statement = cache[sql] {
+            statement.reset()
+            return statement
+        }
+        let statement = try Statement(database: self, sql: sql)
+        cache[sql] = statement
+        return statement
+    }
+
+    func evict(_ sql: String) { cache[sql] = nil }
+
+    /// Runs `body` in a transaction, committing on success and rolling back on error.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func run(_ sql: String, _ values: [SQLValue] = []) throws {
+        let statement = try cached(sql)
+        try statement.bind(values)
+        try statement.run()
+    }
+
+    /// All rows of a query, for small results.
+    public func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [[SQLValue]] {
+        let statement = try cached(sql)
+        try statement.bind(values)
+        var result: [[SQLValue]] = []
+        while try statement.step() { result.append(statement.row()) }
+        return result
+    }
+
+    public func scalar(_ sql: String, _ values: [SQLValue] = []) throws -> SQLValue {
+        try rows(sql, values).first?.first ?? .null
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    public var userVersion: Int {
+        get throws { Int(try scalar("PRAGMA user_version").int64Value ?? 0) }
+    }
+
+    public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+}
