@@ -24,6 +24,8 @@ public enum SQLValue: Equatable, Sendable {
         }
     }
 
+    public var isNull: Bool { self == .null }
+
     public var int64Value: Int64? {
         switch self {
         case .integer(let i): return i

@@ -5,6 +5,11 @@ import DDBTrailCore
 struct DDBTrail: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ddbtrail",
-        abstract: "Forensic queries over CloudTrail and DynamoDB change evidence.")
-    func run() throws { print(Embedded.files.keys.sorted()) }
+        abstract: "Forensic queries over CloudTrail and DynamoDB evidence: who touched which item, when, from where.",
+        discussion: """
+            Exit codes: 0 success; 1 some input was rejected or a query failed; 64 usage error.
+            Times are UTC (ISO 8601 with Z) everywhere.
+            """,
+        subcommands: [ImportCommand.self, SQLCommand.self, InfoCommand.self, DemoCommand.self]
+    )
 }

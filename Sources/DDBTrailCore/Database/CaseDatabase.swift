@@ -1,0 +1,67 @@
+import DDBTrailSQLite
+
+/// Opening a case database: read-write with migrations for imports, read-only for queries.
+public enum CaseDatabase {
+    public struct NotACase: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Migrations embedded from `schema/NNN-name.sql`, in order.
+    static var migrations: [(version: Int, path: String, sql: String)] {
+        Embedded.files(under: "schema").compactMap { file in
+            let name = file.path.split(separator: "/").last.map(String.init) ?? ""
+            guard let version = Int(name.prefix(while: \.isNumber)) else { return nil }
+            return (version, file.path, file.text)
+        }.sorted { $0.version < $1.version }
+    }
+
+    public static var schemaVersion: Int { migrations.last?.version ?? 0 }
+
+    /// Opens (creating if needed) for writing and applies pending migrations, each in a transaction.
+    public static func openForImport(path: String) throws -> Database {
+        let db = try Database(path: path, mode: .readWriteCreate)
+        try db.execute("PRAGMA journal_mode = WAL")
+        try db.execute("PRAGMA synchronous = NORMAL")
+        try db.execute("PRAGMA foreign_keys = ON")
+        try db.execute("PRAGMA cache_size = -65536")
+        try db.execute("PRAGMA temp_store = MEMORY")
+        let current = try db.userVersion
+        if current > schemaVersion {
+            throw NotACase(description: "\(path): case database schema version \(current) is newer than this ddbtrail (\(schemaVersion)); upgrade ddbtrail")
+        }
+        for migration in migrations where migration.version > current {
+            try db.transaction {
+                try db.execute(migration.sql)
+                try db.execute("PRAGMA user_version = \(migration.version)")
+            }
+        }
+        return db
+    }
+
+    /// Opens an existing case read-only (query commands never change evidence).
+    public static func openForQuery(path: String) throws -> Database {
+        guard access(path) else {
+            throw NotACase(description: "\(path): no case database here; run `ddbtrail import --db \(path) EVIDENCE…` first")
+        }
+        let db = try Database(path: path, mode: .readOnly)
+        let version = try db.userVersion
+        if version == 0 {
+            throw NotACase(description: "\(path): not a ddbtrail case database (schema version 0)")
+        }
+        if version > schemaVersion {
+            throw NotACase(description: "\(path): case database schema version \(version) is newer than this ddbtrail (\(schemaVersion))")
+        }
+        return db
+    }
+
+    private static func access(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,169 @@
+import DDBTrailSQLite
+
+/// Writes normalised evidence into the case database with cached statements and in-memory
+/// lookups for principals and tables. Callers group writes into transactions.
+final class EventWriter {
+    let db: Database
+    private var principalIDs: [String: Int64] = [:]
+    private var tableIDs: [TableIdentity: Int64] = [:]
+    /// Known key attribute types per table, for typing CloudTrail's untyped keys.
+    private(set) var keyTypes: [TableIdentity: [String: String]] = [:]
+    /// Tables whose key types were learned during this run (their keys are re-canonicalised).
+    private(set) var tablesWithNewKeyTypes: Set<TableIdentity> = []
+
+    enum Outcome { case imported(Int64), duplicate(Int64), alreadyFromThisFile(Int64) }
+
+    init(db: Database) throws {
+        self.db = db
+        let rows = try db.rows("""
+            SELECT t.account_id, t.region, t.name, k.attribute_name, k.attribute_type
+            FROM key_schemas k JOIN ddb_tables t ON t.id = k.table_id WHERE k.attribute_type IS NOT NULL
+            """)
+        for row in rows {
+            let t = TableIdentity(account: row[0].stringValue ?? "", region: row[1].stringValue ?? "", name: row[2].stringValue ?? "")
+            keyTypes[t, default: [:]][row[3].stringValue ?? ""] = row[4].stringValue
+        }
+    }
+
+    func tableID(_ t: TableIdentity) throws -> Int64 {
+        if let id = tableIDs[t] { return id }
+        try db.run("INSERT OR IGNORE INTO ddb_tables(account_id, region, name) VALUES (?, ?, ?)",
+                   [.string(t.account), .string(t.region), .string(t.name)])
+        let id = try db.scalar("SELECT id FROM ddb_tables WHERE account_id = ? AND region = ? AND name = ?",
+                               [.string(t.account), .string(t.region), .string(t.name)]).int64Value!
+        tableIDs[t] = id
+        return id
+    }
+
+    func principalID(_ p: Principal) throws -> Int64 {
+        let key = p.identityKey
+        if let id = principalIDs[key] { return id }
+        try db.run("""
+            INSERT OR IGNORE INTO principals(identity_key, type, arn, account_id, principal_id, user_name, role_name,
+              session_name, access_key_id, source_identity, identity_center_user, invoked_by, session_issuer_arn, identity_provider)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.string(key), .optional(p.type), .optional(p.arn), .optional(p.accountId), .optional(p.principalId),
+                  .optional(p.userName), .optional(p.roleName), .optional(p.sessionName), .optional(p.accessKeyId),
+                  .optional(p.sourceIdentity), .optional(p.identityCenterUser), .optional(p.invokedBy),
+                  .optional(p.sessionIssuerArn), .optional(p.identityProvider)])
+        let id = try db.scalar("SELECT id FROM principals WHERE identity_key = ?", [.string(key)]).int64Value!
+        principalIDs[key] = id
+        return id
+    }
+
+    /// Stores one event unless it is already stored; returns what happened.
+    func write(_ e: NormalisedEvent, raw: [UInt8], element: RawElement, fileID: Int64) throws -> Outcome {
+        let dedupe = e.dedupeKey ?? "sha256:" + SHA256Hasher.hex(of: raw)
+        let principal = try e.principal.map(principalID)
+        let insert = try db.cached("""
+            INSERT OR IGNORE INTO events(dedupe_key, event_id, event_time, event_version, event_source, event_name,
+              event_type, event_category, read_only, management_event, aws_region, recipient_account_id, request_id,
+              shared_event_id, source_ip, user_agent, error_code, error_message, vpc_endpoint_id, principal_id,
+              source_file_id, record_index, record_offset, record_length, record_line, raw)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insert.bind([
+            .string(dedupe), .optional(e.eventID), .optional(e.eventTime), .optional(e.eventVersion),
+            .optional(e.eventSource), .optional(e.eventName), .optional(e.eventType), .optional(e.eventCategory),
+            .bool(e.readOnly), .bool(e.managementEvent), .optional(e.awsRegion), .optional(e.recipientAccountId),
+            .optional(e.requestID), .optional(e.sharedEventID), .optional(e.sourceIPAddress), .optional(e.userAgent),
+            .optional(e.errorCode), .optional(e.errorMessage), .optional(e.vpcEndpointId), .optional(principal),
+            .integer(fileID), .integer(Int64(element.index)), .integer(element.offset),
+            .integer(Int64(element.bytes.count)), .optional(element.line.map(Int64.init)), .text(raw),
+        ])
+        try insert.run()
+        if db.changes == 0 {
+            let existing = try db.rows("SELECT id, source_file_id, record_index FROM events WHERE dedupe_key = ?", [.string(dedupe)])[0]
+            let id = existing[0].int64Value!
+            if existing[1].int64Value == fileID, existing[2].int64Value == Int64(element.index) {
+                return .alreadyFromThisFile(id) // an interrupted import of this file is being completed
+            }
+            try db.run("INSERT OR IGNORE INTO event_copies(event_id, source_file_id, record_index, record_offset, record_length) VALUES (?, ?, ?, ?, ?)",
+                       [.integer(id), .integer(fileID), .integer(Int64(element.index)), .integer(element.offset), .integer(Int64(element.bytes.count))])
+            return .duplicate(id)
+        }
+        let eventID = db.lastInsertRowID
+        for access in e.itemAccesses {
+            let tableID = try tableID(access.table)
+            try db.run("""
+                INSERT INTO item_accesses(event_id, table_id, operation, item_position, item_key, key_raw, attribute_names, index_name)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(eventID), .integer(tableID), .string(access.operation), .optional(access.position.map(Int64.init)),
+                      .optional(access.key.map(ItemKey.canonical)), .optional(access.keyRaw), .optional(access.attributeNames),
+                      .optional(access.indexName)])
+        }
+        for reference in e.tableReferences {
+            try db.run("INSERT OR IGNORE INTO table_references(event_id, table_id, role) VALUES (?, ?, ?)",
+                       [.integer(eventID), .integer(try tableID(reference.table)), .string(reference.role)])
+        }
+        for schema in e.keySchemas {
+            let tableID = try tableID(schema.table)
+            for attribute in schema.attributes {
+                try db.run("""
+                    INSERT INTO key_schemas(table_id, attribute_name, key_type, attribute_type, learned_from) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(table_id, attribute_name) DO UPDATE SET attribute_type = coalesce(excluded.attribute_type, attribute_type)
+                    """, [.integer(tableID), .string(attribute.name), .string(attribute.keyType), .optional(attribute.type), .integer(eventID)])
+                if let type = attribute.type, keyTypes[schema.table]?[attribute.name] != type {
+                    keyTypes[schema.table, default: [:]][attribute.name] = type
+                    tablesWithNewKeyTypes.insert(schema.table)
+                }
+            }
+        }
+        return .imported(eventID)
+    }
+
+    func recordProblem(fileID: Int64, severity: String, element: RawElement?, eventID: Int64? = nil, reason: String, excerpt: [UInt8]?) throws {
+        try db.run("""
+            INSERT INTO import_errors(source_file_id, severity, record_index, record_offset, record_line, event_id, reason, excerpt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.integer(fileID), .string(severity), .optional(element.map { Int64($0.index) }), .optional(element?.offset),
+                  .optional(element?.line.map(Int64.init)), .optional(eventID), .string(reason),
+                  excerpt.map { .blob(Array($0.prefix(512))) } ?? .null])
+    }
+
+    func writeDigest(_ d: JSONObject, fileID: Int64) throws {
+        let files = d["logFiles"]?.array ?? []
+        let s: (String) -> SQLValue = { .optional(d[$0]?.scalarText) }
+        try db.run("""
+            INSERT OR REPLACE INTO digest_files(source_file_id, aws_account_id, digest_start_time, digest_end_time, digest_s3_bucket,
+              digest_s3_object, public_key_fingerprint, signature_algorithm, newest_event_time, oldest_event_time,
+              previous_digest_s3_bucket, previous_digest_s3_object, previous_digest_hash_value, previous_digest_hash_algorithm,
+              previous_digest_signature, log_file_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.integer(fileID), s("awsAccountId"), s("digestStartTime"), s("digestEndTime"), s("digestS3Bucket"),
+                  s("digestS3Object"), .optional((d["digestPublicKeyFingerprint"] ?? d["publicKeyFingerprint"])?.scalarText),
+                  s("digestSignatureAlgorithm"), s("newestEventTime"), s("oldestEventTime"), s("previousDigestS3Bucket"),
+                  s("previousDigestS3Object"), s("previousDigestHashValue"), s("previousDigestHashAlgorithm"),
+                  s("previousDigestSignature"), .integer(Int64(files.count))])
+        let digestID = db.lastInsertRowID
+        for (position, file) in files.enumerated() {
+            let f: (String) -> SQLValue = { .optional(file[$0]?.scalarText) }
+            try db.run("""
+                INSERT OR REPLACE INTO digest_log_files(digest_id, position, s3_bucket, s3_object, hash_value, hash_algorithm,
+                  newest_event_time, oldest_event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(digestID), .integer(Int64(position)), f("s3Bucket"), f("s3Object"), f("hashValue"),
+                      f("hashAlgorithm"), f("newestEventTime"), f("oldestEventTime")])
+        }
+    }
+
+    /// Re-types stored keys of tables whose key schema became known during this run, so keys
+    /// logged before the CreateTable/DescribeTable record was read canonicalise the same way.
+    func recanonicaliseKeys() throws -> Int {
+        var updated = 0
+        for table in tablesWithNewKeyTypes {
+            let types = keyTypes[table] ?? [:]
+            let tableID = try tableID(table)
+            let rows = try db.rows("SELECT id, key_raw, item_key FROM item_accesses WHERE table_id = ? AND key_raw IS NOT NULL", [.integer(tableID)])
+            for row in rows {
+                guard let raw = row[1].stringValue, let parsed = try? JSONParser.parse(raw), let object = parsed.object else { continue }
+                let canonical = ItemKey.canonical(ItemKey.attributes(from: object, types: types))
+                if canonical != row[2].stringValue {
+                    try db.run("UPDATE item_accesses SET item_key = ? WHERE id = ?", [.string(canonical), row[0]])
+                    updated += 1
+                }
+            }
+        }
+        tablesWithNewKeyTypes.removeAll()
+        return updated
+    }
+}

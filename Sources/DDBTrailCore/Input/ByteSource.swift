@@ -1,0 +1,188 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why an input could not be read to its end. Everything decoded before the problem is kept.
+public struct InputDamage: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// The decompressed bytes of one input file (or standard input), read in chunks.
+///
+/// Gzip is recognised by its magic bytes, not by the file name; concatenated gzip members are
+/// read as one stream. While reading it hashes both the bytes as stored (the evidence file's
+/// identity) and the decompressed bytes (what CloudTrail digest files hash).
+final class ByteSource {
+    let path: String
+    private let fd: Int32
+    private let ownsFD: Bool
+    private var raw = [UInt8](repeating: 0, count: 1 << 20)
+    private var rawStart = 0, rawEnd = 0
+    private var rawEOF = false
+    private(set) var storedSize: Int64 = 0
+    private(set) var contentSize: Int64 = 0
+    private let storedHash = SHA256Hasher()
+    private let contentHash = SHA256Hasher()
+    private(set) var isGzip = false
+    // zlib's state points back at its z_stream and checks that on every call, so the stream lives
+    // at a fixed heap address rather than inline, where Swift could pass zlib a temporary copy.
+    private let stream: UnsafeMutablePointer<z_stream> = {
+        let p = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        p.initialize(to: z_stream())
+        return p
+    }()
+    private var inflating = false
+    private var finished = false
+    /// Set when the input ended early or was corrupt; reported once the good bytes are consumed.
+    private(set) var damage: InputDamage?
+
+    init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            fd = 0
+            ownsFD = false
+        } else {
+            let opened = open(path, O_RDONLY)
+            guard opened >= 0 else {
+                throw InputDamage(message: "cannot open: \(String(cString: strerror(errno)))")
+            }
+            fd = opened
+            ownsFD = true
+        }
+        try fillRaw()
+        if rawEnd - rawStart >= 2, raw[rawStart] == 0x1f, raw[rawStart + 1] == 0x8b {
+            isGzip = true
+            try startInflate()
+        }
+    }
+
+    deinit {
+        if inflating { inflateEnd(stream) }
+        if ownsFD { close(fd) }
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    private func startInflate() throws {
+        stream.pointee = z_stream()
+        guard ddbtrail_inflateInit2(stream, 15 + 32) == Z_OK else {
+            throw InputDamage(message: "zlib could not start inflating")
+        }
+        inflating = true
+    }
+
+    /// Reads more stored bytes into `raw`, hashing them. Keeps unconsumed bytes.
+    private func fillRaw() throws {
+        if rawStart > 0 {
+            if rawStart < rawEnd { raw.withUnsafeMutableBufferPointer { b in
+                _ = memmove(b.baseAddress!, b.baseAddress! + rawStart, rawEnd - rawStart) } }
+            rawEnd -= rawStart
+            rawStart = 0
+        }
+        while rawEnd < raw.count && !rawEOF {
+            let n = raw.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + rawEnd, $0.count - rawEnd) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw InputDamage(message: "read error: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { rawEOF = true; break }
+            raw.withUnsafeBytes { storedHash.update($0.baseAddress! + rawEnd, count: n) }
+            rawEnd += n
+            storedSize += Int64(n)
+        }
+    }
+
+    /// Appends up to `maximum` decompressed bytes to `buffer`; returns 0 at the end of input.
+    func read(into buffer: inout [UInt8], maximum: Int) throws -> Int {
+        if finished { return 0 }
+        let produced: Int
+        if isGzip {
+            produced = try inflateMore(into: &buffer, maximum: maximum)
+        } else {
+            if rawStart == rawEnd { try fillRaw() }
+            let n = min(maximum, rawEnd - rawStart)
+            buffer.append(contentsOf: raw[rawStart..<rawStart + n])
+            rawStart += n
+            produced = n
+        }
+        if produced == 0 { finished = true }
+        if produced > 0 {
+            buffer.withUnsafeBytes { contentHash.update($0.baseAddress! + ($0.count - produced), count: produced) }
+            contentSize += Int64(produced)
+        }
+        return produced
+    }
+
+    private func inflateMore(into buffer: inout [UInt8], maximum: Int) throws -> Int {
+        let oldCount = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: maximum))
+        var produced = 0
+        defer { buffer.removeLast(maximum - produced) }
+        while produced == 0 {
+            if rawStart == rawEnd {
+                try fillRaw()
+                if rawStart == rawEnd {
+                    if inflating {
+                        damage = InputDamage(message: "gzip stream ends early (truncated file after \(storedSize) stored bytes, \(contentSize) bytes decompressed)")
+                    }
+                    return 0
+                }
+                if !inflating {
+                    // Bytes after a complete gzip member: another member, or trailing junk.
+                    if rawEnd - rawStart >= 2, raw[rawStart] == 0x1f, raw[rawStart + 1] == 0x8b {
+                        try startInflate()
+                    } else {
+                        damage = InputDamage(message: "\(rawEnd - rawStart)+ bytes of non-gzip data after the end of the gzip stream")
+                        return 0
+                    }
+                }
+            }
+            let available = rawEnd - rawStart
+            let status: Int32 = raw.withUnsafeMutableBufferPointer { input in
+                buffer.withUnsafeMutableBufferPointer { output in
+                    stream.pointee.next_in = input.baseAddress! + rawStart
+                    stream.pointee.avail_in = UInt32(available)
+                    stream.pointee.next_out = output.baseAddress! + oldCount
+                    stream.pointee.avail_out = UInt32(maximum)
+                    return inflate(stream, Z_NO_FLUSH)
+                }
+            }
+            rawStart += available - Int(stream.pointee.avail_in)
+            produced = maximum - Int(stream.pointee.avail_out)
+            switch status {
+            case Z_OK, Z_BUF_ERROR:
+                break
+            case Z_STREAM_END:
+                inflateEnd(stream)
+                inflating = false
+                if rawStart == rawEnd { try fillRaw() }
+                if rawStart == rawEnd && produced == 0 { return 0 }
+                if produced == 0 { continue }
+            default:
+                let reason = stream.pointee.msg.map { String(cString: $0) } ?? "error \(status)"
+                damage = InputDamage(message: "gzip data is corrupt (\(reason)) near stored byte \(storedSize - Int64(rawEnd - rawStart)), after \(contentSize + Int64(produced)) bytes decompressed")
+                inflateEnd(stream)
+                inflating = false
+                finished = true
+                return produced
+            }
+        }
+        return produced
+    }
+
+    /// Reads what is left (so the stored hash covers the whole file) and returns both digests.
+    func finishHashes() throws -> (stored: String, content: String) {
+        var scratch = [UInt8]()
+        scratch.reserveCapacity(1 << 20)
+        while !finished {
+            scratch.removeAll(keepingCapacity: true)
+            if try read(into: &scratch, maximum: 1 << 20) == 0 { break }
+        }
+        while !rawEOF { rawStart = rawEnd; try fillRaw() }
+        return (storedHash.finalizeHex(), contentHash.finalizeHex())
+    }
+}

@@ -1,0 +1,308 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Anything that yields decompressed bytes in chunks.
+protocol ByteReading: AnyObject {
+    func read(into buffer: inout [UInt8], maximum: Int) throws -> Int
+}
+
+extension ByteSource: ByteReading {}
+
+/// Bytes already in memory (tests, and sniffing a file's head).
+final class MemoryBytes: ByteReading {
+    private let bytes: [UInt8]
+    private var position = 0
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    func read(into buffer: inout [UInt8], maximum: Int) throws -> Int {
+        let n = min(maximum, bytes.count - position)
+        buffer.append(contentsOf: bytes[position..<position + n])
+        position += n
+        return n
+    }
+}
+
+/// One top-level element of an input: the byte-exact text of a record candidate and where it was.
+public struct RawElement: Sendable {
+    public var bytes: [UInt8]
+    /// Offset of the first byte in the decompressed input.
+    public var offset: Int64
+    /// 0-based position among the elements of the input.
+    public var index: Int
+    /// 1-based line number, for line-oriented inputs.
+    public var line: Int?
+}
+
+/// How an input is cut into elements.
+public enum Layout: Sendable, Equatable {
+    /// One or more JSON values. A top-level array yields its elements; a top-level object
+    /// yields the elements of its first array member named in `containers`, or else itself.
+    case document(containers: [String])
+    /// One element per non-blank line. With `stripPrefix`, text before the first `{` of a line
+    /// (a CloudWatch Logs export timestamp) is not part of the element.
+    case lines(stripPrefix: Bool)
+}
+
+public enum SplitItem: Sendable {
+    case element(RawElement)
+    /// The input could not be cut further at `offset`; everything before was delivered.
+    case damage(offset: Int64, message: String)
+}
+
+/// Streams elements out of an input with bounded memory: only the element being cut (and, for a
+/// top-level object not yet known to be a container, that object) is held.
+final class RecordSplitter {
+    private let source: ByteReading
+    private var buffer: [UInt8] = []
+    /// Absolute offset of buffer[0] in the decompressed input.
+    private var base: Int64 = 0
+    private var pos = 0
+    private var eof = false
+    private var layout: Layout = .document(containers: [])
+    private var index = 0
+    private var line = 1
+    private var finished = false
+
+    /// Object starts are absolute offsets: buffer indices move when the buffer is compacted.
+    private enum State { case top, members(objectStart: Int64, sawContainer: Bool), elements(inObject: Bool) }
+    private var state: State = .top
+
+    /// The container member the elements came from ("Records", "Events", …), if any.
+    private(set) var container: String?
+    /// True when the input held a top-level array.
+    private(set) var sawTopLevelArray = false
+
+    init(source: ByteReading) {
+        self.source = source
+    }
+
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The first bytes of the input (up to `limit`), without consuming them; a UTF-8 byte order
+    /// mark is dropped here, once.
+    func head(limit: Int = 64 * 1024) throws -> ArraySlice<UInt8> {
+        while buffer.count < limit && !eof { try fill(keepingFrom: 0, minimum: limit - buffer.count) }
+        if base == 0, pos == 0, buffer.starts(with: Self.byteOrderMark) { pos = 3 }
+        return buffer[pos..<min(buffer.count, limit)]
+    }
+
+    func start(_ layout: Layout) { self.layout = layout }
+
+    /// Reads more bytes, discarding everything before `keep` (an index into `buffer`).
+    private func fill(keepingFrom keep: Int, minimum: Int = 1 << 20) throws {
+        if keep > 0 {
+            buffer.removeSubrange(0..<keep)
+            base += Int64(keep)
+            pos -= keep
+        }
+        let want = max(minimum, 1 << 20, buffer.count)
+        if try source.read(into: &buffer, maximum: want) == 0 { eof = true }
+    }
+
+    func next() throws -> SplitItem? {
+        if finished { return nil }
+        if case .lines(let strip) = layout { return try nextLine(stripPrefix: strip) }
+        guard case .document(let containers) = layout else { return nil }
+        while true {
+            switch state {
+            case .top:
+                guard try skipWhitespace(keep: pos) else { finished = true; return nil }
+                let b = buffer[pos]
+                if b == UInt8(ascii: "[") {
+                    sawTopLevelArray = true
+                    pos += 1
+                    state = .elements(inObject: false)
+                } else if b == UInt8(ascii: "{") {
+                    state = .members(objectStart: base + Int64(pos), sawContainer: false)
+                    pos += 1
+                } else {
+                    return try cutValue()
+                }
+            case .members(let objectOffset, let sawContainer):
+                var objectStart: Int { Int(objectOffset - base) }
+                var keep: Int { sawContainer ? pos : objectStart }
+                guard try skipWhitespace(keep: keep) else { return truncated(at: objectStart) }
+                let b = buffer[pos]
+                if b == UInt8(ascii: ",") { pos += 1; continue }
+                if b == UInt8(ascii: "}") {
+                    pos += 1
+                    state = .top
+                    if sawContainer { continue }
+                    return emit(from: objectStart, to: pos)
+                }
+                guard b == UInt8(ascii: "\"") else {
+                    return resyncAfterDamage(at: pos, "expected a member name in the top-level object")
+                }
+                guard let keyEnd = try scanEnd(from: pos, keep: keep) else { return truncated(at: objectStart) }
+                let key = String(decoding: buffer[(pos + 1)..<(keyEnd - 1)], as: UTF8.self)
+                pos = keyEnd
+                guard try skipWhitespace(keep: keep), buffer[pos] == UInt8(ascii: ":") else {
+                    return eof && pos >= buffer.count ? truncated(at: objectStart)
+                        : resyncAfterDamage(at: pos, "expected ':' after member name")
+                }
+                pos += 1
+                guard try skipWhitespace(keep: keep) else { return truncated(at: objectStart) }
+                if !sawContainer, containers.contains(key), buffer[pos] == UInt8(ascii: "[") {
+                    container = key
+                    pos += 1
+                    state = .elements(inObject: true)
+                    continue
+                }
+                guard let valueEnd = try scanEnd(from: pos, keep: keep) else { return truncated(at: objectStart) }
+                pos = valueEnd
+            case .elements(let inObject):
+                guard try skipWhitespace(keep: pos) else { return truncated(at: pos) }
+                let b = buffer[pos]
+                if b == UInt8(ascii: ",") { pos += 1; continue }
+                if b == UInt8(ascii: "]") {
+                    pos += 1
+                    state = inObject ? .members(objectStart: base + Int64(pos), sawContainer: true) : .top
+                    continue
+                }
+                return try cutValue()
+            }
+        }
+    }
+
+    /// Cuts the value at `pos` as one element.
+    private func cutValue() throws -> SplitItem {
+        guard let end = try scanEnd(from: pos, keep: pos) else { return truncated(at: pos) }
+        // scanEnd may have compacted the buffer; `pos` was moved with it and still marks the start.
+        let start = pos
+        pos = end
+        return emit(from: start, to: end)
+    }
+
+    private func emit(from start: Int, to end: Int) -> SplitItem {
+        let element = RawElement(bytes: Array(buffer[start..<end]), offset: base + Int64(start), index: index, line: nil)
+        index += 1
+        return .element(element)
+    }
+
+    private func truncated(at start: Int) -> SplitItem {
+        finished = true
+        let offset = base + Int64(min(start, buffer.count))
+        return .damage(offset: offset, message: "input ends inside a JSON value (\(buffer.count - min(start, buffer.count)) bytes from byte \(offset) not imported)")
+    }
+
+    private func resyncAfterDamage(at position: Int, _ message: String) -> SplitItem {
+        finished = true
+        return .damage(offset: base + Int64(position), message: "\(message); the rest of the input could not be cut into records")
+    }
+
+    /// Skips JSON whitespace; false at the end of input.
+    private func skipWhitespace(keep: Int) throws -> Bool {
+        while true {
+            while pos < buffer.count {
+                switch buffer[pos] {
+                case 0x20, 0x0A, 0x0D, 0x09: pos += 1
+                default: return true
+                }
+            }
+            if eof { return false }
+            try fill(keepingFrom: keep)
+        }
+    }
+
+    /// Finds the end (exclusive index) of the JSON value starting at `pos`, reading more input as
+    /// needed and keeping the buffer from `keep`. Only strings and brackets are tracked; the
+    /// element's grammar is checked later by the parser. Nil when the input ends first.
+    private func scanEnd(from start: Int, keep: Int) throws -> Int? {
+        var i = start
+        var depth = 0
+        var inString = false
+        var escaped = false
+        let first = buffer[start]
+        let isScalar = first != UInt8(ascii: "{") && first != UInt8(ascii: "[") && first != UInt8(ascii: "\"")
+        var keepIndex = keep
+        while true {
+            let found: Int? = buffer.withUnsafeBufferPointer { b -> Int? in
+                var j = i
+                let n = b.count
+                if isScalar {
+                    while j < n {
+                        switch b[j] {
+                        case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), 0x20, 0x0A, 0x0D, 0x09:
+                            return j
+                        default: j += 1
+                        }
+                    }
+                    i = j
+                    return nil
+                }
+                while j < n {
+                    let c = b[j]
+                    if inString {
+                        if escaped { escaped = false }
+                        else if c == UInt8(ascii: "\\") { escaped = true }
+                        else if c == UInt8(ascii: "\"") {
+                            inString = false
+                            if depth == 0 { return j + 1 }
+                        }
+                    } else {
+                        switch c {
+                        case UInt8(ascii: "\""): inString = true
+                        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                            depth -= 1
+                            if depth == 0 { return j + 1 }
+                        default: break
+                        }
+                    }
+                    j += 1
+                }
+                i = j
+                return nil
+            }
+            if let found { return found }
+            if eof { return isScalar && i > start ? i : nil }
+            let shift = keepIndex
+            try fill(keepingFrom: keepIndex)
+            i -= shift
+            keepIndex = 0
+            // `pos` was moved by fill; the value start moved by the same amount.
+        }
+    }
+
+    private func nextLine(stripPrefix: Bool) throws -> SplitItem? {
+        while true {
+            var newline: Int? = nil
+            var searchFrom = pos
+            while newline == nil {
+                newline = buffer.withUnsafeBufferPointer { b -> Int? in
+                    guard searchFrom < b.count else { return nil }
+                    let p = memchr(b.baseAddress! + searchFrom, 0x0A, b.count - searchFrom)
+                    return p.map { UnsafeRawPointer($0) - UnsafeRawPointer(b.baseAddress!) }
+                }
+                if newline != nil || eof { break }
+                let shift = pos
+                searchFrom = buffer.count - shift
+                try fill(keepingFrom: pos)
+                _ = shift
+            }
+            let lineEnd = newline ?? buffer.count
+            if pos >= buffer.count && eof { finished = true; return nil }
+            var start = pos
+            var end = lineEnd
+            let lineNumber = line
+            line += 1
+            pos = newline.map { $0 + 1 } ?? buffer.count
+            if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+            while start < end, buffer[start] == 0x20 || buffer[start] == 0x09 { start += 1 }
+            if start == end { continue }
+            if stripPrefix, buffer[start] != UInt8(ascii: "{"),
+               let brace = buffer[start..<end].firstIndex(of: UInt8(ascii: "{")) {
+                start = brace
+            }
+            var element = RawElement(bytes: Array(buffer[start..<end]), offset: base + Int64(start), index: index, line: lineNumber)
+            if base == 0, start == 0, element.bytes.starts(with: Self.byteOrderMark) {
+                element.bytes.removeFirst(3)
+                element.offset = 3
+            }
+            index += 1
+            return .element(element)
+        }
+    }
+}

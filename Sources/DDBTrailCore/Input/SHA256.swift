@@ -1,0 +1,46 @@
+import CCrypto
+
+/// Incremental SHA-256 over the system's libcrypto (fast, hardware-accelerated where available).
+final class SHA256Hasher {
+    private let context: OpaquePointer
+
+    init() {
+        context = EVP_MD_CTX_new()
+        EVP_DigestInit_ex(context, EVP_sha256(), nil)
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    func update(_ pointer: UnsafeRawPointer, count: Int) {
+        if count > 0 { EVP_DigestUpdate(context, pointer, count) }
+    }
+
+    func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0.baseAddress!, count: $0.count) }
+    }
+
+    /// Lower-case hex digest; the hasher cannot be used afterwards.
+    func finalizeHex() -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(context, &digest, &length)
+        return hexString(digest)
+    }
+
+    static func hex(of bytes: [UInt8]) -> String {
+        let hasher = SHA256Hasher()
+        hasher.update(bytes)
+        return hasher.finalizeHex()
+    }
+}
+
+func hexString(_ bytes: [UInt8]) -> String {
+    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.count * 2)
+    for b in bytes {
+        out.append(digits[Int(b >> 4)])
+        out.append(digits[Int(b & 0xF)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}

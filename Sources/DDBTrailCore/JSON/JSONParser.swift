@@ -1,0 +1,240 @@
+/// A strict JSON parser over bytes (RFC 8259), iterative-free but depth-limited so that hostile
+/// nesting is an error for that record, not a crashed import.
+public struct JSONParser {
+    public static let maximumDepth = 512
+
+    /// Set when a string held bytes that are not UTF-8; they were replaced by U+FFFD in the
+    /// parsed value (the stored original keeps them).
+    public private(set) var sawInvalidUTF8 = false
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var i: Int
+    private let end: Int
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int) {
+        self.bytes = bytes
+        self.i = start
+        self.end = end
+    }
+
+    /// Parses exactly one JSON value (surrounding whitespace allowed). Object ranges are
+    /// offsets into `data`.
+    public static func parse(_ data: [UInt8]) throws -> JSON {
+        try parseReportingUTF8(data).value
+    }
+
+    public static func parseReportingUTF8(_ data: [UInt8]) throws -> (value: JSON, invalidUTF8: Bool) {
+        try data.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer, start: 0, end: buffer.count)
+            parser.skipWhitespace()
+            let value = try parser.parseValue(depth: 0)
+            parser.skipWhitespace()
+            if parser.i != parser.end {
+                throw JSONError(offset: parser.i, message: "unexpected text after the JSON value")
+            }
+            return (value, parser.sawInvalidUTF8)
+        }
+    }
+
+    public static func parse(_ text: String) throws -> JSON {
+        try parse(Array(text.utf8))
+    }
+
+    private mutating func skipWhitespace() {
+        while i < end {
+            switch bytes[i] {
+            case 0x20, 0x0A, 0x0D, 0x09: i += 1
+            default: return
+            }
+        }
+    }
+
+    private func fail(_ message: String) -> JSONError { JSONError(offset: i, message: message) }
+
+    private mutating func parseValue(depth: Int) throws -> JSON {
+        guard i < end else { throw fail("unexpected end of JSON") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw fail("unexpected character '\(printable(bytes[i]))'")
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws {
+        let count = word.utf8CodeUnitCount
+        guard end - i >= count else { throw fail("unexpected end of JSON") }
+        for k in 0..<count where bytes[i + k] != word.utf8Start[k] {
+            throw fail("invalid literal")
+        }
+        i += count
+    }
+
+    private mutating func parseObject(depth: Int) throws -> JSON {
+        guard depth <= Self.maximumDepth else { throw fail("nesting deeper than \(Self.maximumDepth) levels") }
+        let start = i
+        i += 1
+        var members: [(key: String, value: JSON)] = []
+        skipWhitespace()
+        if i < end, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            return .object(JSONObject(members: members, range: start..<i))
+        }
+        while true {
+            skipWhitespace()
+            guard i < end, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let key = try parseString()
+            skipWhitespace()
+            guard i < end, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
+            i += 1
+            skipWhitespace()
+            let value = try parseValue(depth: depth)
+            members.append((key, value))
+            skipWhitespace()
+            guard i < end else { throw fail("unexpected end of JSON inside an object") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; break }
+            throw fail("expected ',' or '}' in an object")
+        }
+        return .object(JSONObject(members: members, range: start..<i))
+    }
+
+    private mutating func parseArray(depth: Int) throws -> JSON {
+        guard depth <= Self.maximumDepth else { throw fail("nesting deeper than \(Self.maximumDepth) levels") }
+        i += 1
+        var elements: [JSON] = []
+        skipWhitespace()
+        if i < end, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(elements) }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth))
+            skipWhitespace()
+            guard i < end else { throw fail("unexpected end of JSON inside an array") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; break }
+            throw fail("expected ',' or ']' in an array")
+        }
+        return .array(elements)
+    }
+
+    private mutating func parseNumber() throws -> String {
+        let start = i
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < end, isDigit(bytes[i]) else { throw fail("invalid number") }
+        if bytes[i] == UInt8(ascii: "0") { i += 1 } else { while i < end, isDigit(bytes[i]) { i += 1 } }
+        if i < end, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < end, isDigit(bytes[i]) else { throw fail("invalid number") }
+            while i < end, isDigit(bytes[i]) { i += 1 }
+        }
+        if i < end, bytes[i] | 0x20 == UInt8(ascii: "e") {
+            i += 1
+            if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < end, isDigit(bytes[i]) else { throw fail("invalid number") }
+            while i < end, isDigit(bytes[i]) { i += 1 }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+    }
+
+    private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    private mutating func parseString() throws -> String {
+        i += 1
+        let start = i
+        var ascii = true
+        // Fast path: no escapes.
+        while i < end {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                i += 1
+                return decode(slice, ascii: ascii)
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw fail("control character in a string") }
+            if b >= 0x80 { ascii = false }
+            i += 1
+        }
+        guard i < end else { throw fail("unterminated string") }
+        // Slow path: unescape into a byte buffer.
+        var out = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        while i < end {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                i += 1
+                return out.withUnsafeBufferPointer { decode($0, ascii: ascii) }
+            }
+            if b < 0x20 { throw fail("control character in a string") }
+            if b >= 0x80 { ascii = false }
+            if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
+            i += 1
+            guard i < end else { break }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar), end - i >= 6,
+                   bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                    let save = i
+                    i += 2
+                    let low = try hex4()
+                    if (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        i = save
+                    }
+                }
+                // Lone surrogates cannot be represented; they become U+FFFD.
+                let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                if scalar >= 0x80 { ascii = false }
+                out.append(contentsOf: String(Character(value)).utf8)
+            default:
+                i -= 1
+                throw fail("invalid escape '\\\(printable(e))'")
+            }
+        }
+        throw fail("unterminated string")
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard end - i >= 4 else { throw fail("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[i]
+            let digit: UInt8
+            switch b {
+            case 0x30...0x39: digit = b - 0x30
+            case 0x41...0x46: digit = b - 0x41 + 10
+            case 0x61...0x66: digit = b - 0x61 + 10
+            default: throw fail("invalid \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            i += 1
+        }
+        return value
+    }
+
+    private mutating func decode(_ slice: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String {
+        if ascii { return String(decoding: slice, as: UTF8.self) }
+        if let valid = String(validating: slice, as: UTF8.self) { return valid }
+        sawInvalidUTF8 = true
+        return String(decoding: slice, as: UTF8.self)
+    }
+
+    private func printable(_ b: UInt8) -> String {
+        b >= 0x20 && b < 0x7F ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16)
+    }
+}

@@ -1,0 +1,176 @@
+/// A DynamoDB table, normalised to (account, region, name) whether the evidence named it or
+/// gave its ARN.
+public struct TableIdentity: Hashable, Sendable {
+    public var account: String
+    public var region: String
+    public var name: String
+}
+
+/// One distinct identity behind calls. Every field takes part in its identity.
+public struct Principal: Hashable, Sendable {
+    public var type: String?
+    public var arn: String?
+    public var accountId: String?
+    public var principalId: String?
+    public var userName: String?
+    public var roleName: String?
+    public var sessionName: String?
+    public var accessKeyId: String?
+    public var sourceIdentity: String?
+    public var identityCenterUser: String?
+    public var invokedBy: String?
+    public var sessionIssuerArn: String?
+    public var identityProvider: String?
+
+    /// Stable text identity used to store each distinct principal once.
+    public var identityKey: String {
+        [type, arn, accountId, principalId, userName, roleName, sessionName, accessKeyId, sourceIdentity,
+         identityCenterUser, invokedBy, sessionIssuerArn, identityProvider]
+            .map { $0 ?? "" }.joined(separator: "\u{1F}")
+    }
+}
+
+/// One (table, item key) an API call touched. `key` is nil for Query/Scan and for writes whose
+/// key CloudTrail does not show (PartiQL INSERT, redacted literals).
+public struct ItemAccess: Sendable, Equatable {
+    public var table: TableIdentity
+    /// The API (`PutItem`) or, inside batches and transactions, the per-item operation (`Put`, `Delete`, …).
+    public var operation: String
+    /// The key as logged (compact JSON), when there is one.
+    public var keyRaw: String?
+    /// Key attributes, typed as far as the record tells; canonicalised when written.
+    public var key: [ItemKey.Attribute]?
+    /// Attribute names the request declared (PutItem `item`, update expression names), compact JSON.
+    public var attributeNames: String?
+    public var indexName: String?
+    /// 0-based position of the item within a batch/transaction request, nil for single-item calls.
+    public var position: Int?
+}
+
+/// A table a call referred to, and in which role (`tableName`, `targetTableName`, `backupArn`, …).
+public struct TableReference: Sendable, Equatable, Hashable {
+    public var table: TableIdentity
+    public var role: String
+}
+
+/// Key schema facts learned from CreateTable/DescribeTable/UpdateTable records.
+public struct KeySchema: Sendable, Equatable {
+    public var table: TableIdentity
+    /// (attribute name, HASH/RANGE, S/N/B or nil)
+    public var attributes: [(name: String, keyType: String, type: String?)]
+    public static func == (a: KeySchema, b: KeySchema) -> Bool {
+        a.table == b.table && a.attributes.elementsEqual(b.attributes) { $0 == $1 }
+    }
+}
+
+/// The normalised form of one CloudTrail record.
+public struct NormalisedEvent: Sendable {
+    public var eventID: String?
+    public var eventTime: String?
+    public var eventVersion: String?
+    public var eventSource: String?
+    public var eventName: String?
+    public var eventType: String?
+    public var eventCategory: String?
+    public var readOnly: Bool?
+    public var managementEvent: Bool?
+    public var awsRegion: String?
+    public var recipientAccountId: String?
+    public var requestID: String?
+    public var sharedEventID: String?
+    public var sourceIPAddress: String?
+    public var userAgent: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+    public var vpcEndpointId: String?
+    public var principal: Principal?
+    public var itemAccesses: [ItemAccess] = []
+    public var tableReferences: [TableReference] = []
+    public var keySchemas: [KeySchema] = []
+    /// Field-level problems worth recording (the record is still imported).
+    public var warnings: [String] = []
+
+    /// Two copies of one event share this (eventID + recipient account). Nil without an eventID.
+    public var dedupeKey: String? {
+        eventID.map { $0 + "|" + (recipientAccountId ?? "") }
+    }
+}
+
+public enum CloudTrailNormaliser {
+    /// Normalises one record. `keyTypes` gives known key attribute types per table (from schemas
+    /// learned so far) so untyped CloudTrail keys can be typed.
+    public static func normalise(_ record: JSONObject, keyTypes: (TableIdentity) -> [String: String] = { _ in [:] }) -> NormalisedEvent {
+        var e = NormalisedEvent()
+        e.eventID = record["eventID"]?.scalarText
+        e.eventVersion = record["eventVersion"]?.scalarText
+        e.eventSource = record["eventSource"]?.string
+        e.eventName = record["eventName"]?.string
+        e.eventType = record["eventType"]?.string
+        e.eventCategory = record["eventCategory"]?.string
+        e.readOnly = record["readOnly"]?.flexibleBool
+        e.managementEvent = record["managementEvent"]?.flexibleBool
+        if e.eventCategory == nil, let management = e.managementEvent {
+            // Records before eventVersion 1.07 have no category; managementEvent tells the same.
+            e.eventCategory = management ? "Management" : "Data"
+        }
+        e.awsRegion = record["awsRegion"]?.string
+        e.recipientAccountId = record["recipientAccountId"]?.scalarText
+        e.requestID = record["requestID"]?.scalarText
+        e.sharedEventID = record["sharedEventID"]?.string
+        e.sourceIPAddress = record["sourceIPAddress"]?.string
+        e.userAgent = record["userAgent"]?.string
+        e.errorCode = record["errorCode"]?.scalarText
+        e.errorMessage = record["errorMessage"]?.scalarText
+        e.vpcEndpointId = record["vpcEndpointId"]?.string
+
+        if let raw = record["eventTime"] {
+            if let t = Timestamp.normalise(raw) { e.eventTime = t }
+            else { e.warnings.append("eventTime \(raw.compactText) is not a valid time; stored without a time") }
+        } else {
+            e.warnings.append("record has no eventTime")
+        }
+        if let identity = record["userIdentity"]?.object {
+            e.principal = principal(from: identity)
+        }
+        DynamoDBRequest.extract(record, into: &e, keyTypes: keyTypes)
+        return e
+    }
+
+    static func principal(from u: JSONObject) -> Principal {
+        var p = Principal()
+        p.type = u["type"]?.string
+        p.arn = nonEmpty(u["arn"]?.string)
+        p.accountId = u["accountId"]?.scalarText
+        p.principalId = nonEmpty(u["principalId"]?.string)
+        p.accessKeyId = nonEmpty(u["accessKeyId"]?.string)
+        p.userName = nonEmpty(u["userName"]?.string)
+        p.invokedBy = nonEmpty(u["invokedBy"]?.string)
+        p.identityProvider = nonEmpty(u["identityProvider"]?.string)
+        let context = u["sessionContext"]?.object
+        let issuer = context?["sessionIssuer"]?.object
+        p.sessionIssuerArn = nonEmpty(issuer?["arn"]?.string)
+        p.sourceIdentity = nonEmpty(context?["sourceIdentity"]?.string) ?? nonEmpty(u["sourceIdentity"]?.string)
+        if let onBehalf = u["onBehalfOf"]?.object {
+            p.identityCenterUser = nonEmpty(onBehalf["userId"]?.string)
+        }
+        // Names from the ARN: user/<path>/<name>, assumed-role/<role>/<session>, federated-user/<name>.
+        if let arn = p.arn, let resource = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).last.map(String.init) {
+            let parts = resource.split(separator: "/").map(String.init)
+            if parts.first == "assumed-role", parts.count >= 3 {
+                p.roleName = parts[1]
+                p.sessionName = parts[2...].joined(separator: "/")
+            } else if parts.first == "user", parts.count >= 2, p.userName == nil {
+                p.userName = parts.last
+            } else if parts.first == "federated-user", parts.count >= 2, p.userName == nil {
+                p.userName = parts.last
+            }
+        }
+        if p.roleName == nil, issuer?["type"]?.string == "Role" { p.roleName = nonEmpty(issuer?["userName"]?.string) }
+        if p.sessionName == nil, p.type == "AssumedRole", let id = p.principalId, let colon = id.firstIndex(of: ":") {
+            p.sessionName = String(id[id.index(after: colon)...])
+        }
+        return p
+    }
+
+    static func nonEmpty(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
+}

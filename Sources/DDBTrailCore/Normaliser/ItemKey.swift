@@ -1,0 +1,178 @@
+/// The canonical text of a DynamoDB item key, the same whichever evidence it came from, so
+/// CloudTrail's plain keys join to the typed keys of change records.
+///
+/// Form: a JSON object, members sorted by attribute name (UTF-8 byte order), every value a
+/// JSON string: S as is, N as a normalised decimal (`"1.50"` → `"1.5"`, `1E+2` → `"100"`), B as
+/// standard padded base64 of the decoded bytes. Example: `{"customerId":"C-1001","orderId":"O-77"}`.
+public enum ItemKey {
+    /// One attribute of a key: its name, its DynamoDB type when known (`S`, `N`, `B`), its value text.
+    public struct Attribute: Sendable, Equatable {
+        public var name: String
+        public var type: String?
+        public var value: String
+        public init(name: String, type: String?, value: String) {
+            self.name = name; self.type = type; self.value = value
+        }
+    }
+
+    public static func canonical(_ attributes: [Attribute]) -> String {
+        let sorted = attributes.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+        var out = "{"
+        for (n, attribute) in sorted.enumerated() {
+            if n > 0 { out += "," }
+            out += jsonString(attribute.name) + ":" + jsonString(canonicalValue(attribute))
+        }
+        return out + "}"
+    }
+
+    static func canonicalValue(_ attribute: Attribute) -> String {
+        switch attribute.type {
+        case "N": return normaliseDecimal(attribute.value) ?? attribute.value
+        case "B": return Base64.decode(attribute.value).map(Base64.encode) ?? attribute.value
+        default: return attribute.value
+        }
+    }
+
+    /// Reads a key as CloudTrail logs it (`{"attr": "value" | 42 | {"S": "value"}}`), typing values
+    /// with the table's key schema when one is known (`types[attr]`), else by their JSON type.
+    public static func attributes(from key: JSONObject, types: [String: String]) -> [Attribute] {
+        key.members.map { member in
+            if case .object(let typed) = member.value, typed.members.count == 1,
+               ["S", "N", "B"].contains(typed.members[0].key), let text = typed.members[0].value.scalarText {
+                return Attribute(name: member.key, type: typed.members[0].key, value: text)
+            }
+            switch member.value {
+            case .number(let n): return Attribute(name: member.key, type: types[member.key] ?? "N", value: n)
+            case .string(let s): return Attribute(name: member.key, type: types[member.key] ?? "S", value: s)
+            default: return Attribute(name: member.key, type: nil, value: member.value.compactText)
+            }
+        }
+    }
+
+    /// A DynamoDB number in canonical decimal notation, or nil if the text is not a number.
+    public static func normaliseDecimal(_ text: String) -> String? {
+        var b = Array(text.trimmingWhitespace.utf8)
+        guard !b.isEmpty else { return nil }
+        var negative = false
+        if b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") { negative = b[0] == UInt8(ascii: "-"); b.removeFirst() }
+        var digits: [UInt8] = []
+        var pointPosition: Int? = nil
+        var i = 0
+        while i < b.count, (b[i] >= 48 && b[i] <= 57) || b[i] == UInt8(ascii: ".") {
+            if b[i] == UInt8(ascii: ".") {
+                guard pointPosition == nil else { return nil }
+                pointPosition = digits.count
+            } else { digits.append(b[i]) }
+            i += 1
+        }
+        guard !digits.isEmpty else { return nil }
+        var exponent = 0
+        if i < b.count {
+            guard b[i] | 0x20 == UInt8(ascii: "e") else { return nil }
+            i += 1
+            guard let e = Int(String(decoding: b[i...], as: UTF8.self)), abs(e) < 1000 else { return nil }
+            exponent = e
+            i = b.count
+        }
+        // value = 0.digits × 10^(intDigits + exponent)
+        var intDigits = (pointPosition ?? digits.count) + exponent
+        while let first = digits.first, first == 48 { digits.removeFirst(); intDigits -= 1 }
+        while let last = digits.last, last == 48 { digits.removeLast() }
+        if digits.isEmpty { return "0" }
+        var out: String
+        let d = String(decoding: digits, as: UTF8.self)
+        if intDigits <= 0 {
+            out = "0." + String(repeating: "0", count: -intDigits) + d
+        } else if intDigits >= digits.count {
+            out = d + String(repeating: "0", count: intDigits - digits.count)
+        } else {
+            let idx = d.index(d.startIndex, offsetBy: intDigits)
+            out = d[..<idx] + "." + d[idx...]
+        }
+        return negative ? "-" + out : out
+    }
+}
+
+/// JSON string literal for `s`.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 {
+                let h = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+            } else { out.unicodeScalars.append(u) }
+        }
+    }
+    return out + "\""
+}
+
+extension JSON {
+    /// Compact JSON text of the value (member order kept). Used for small fragments such as keys.
+    var compactText: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return n
+        case .string(let s): return jsonString(s)
+        case .array(let a): return "[" + a.map(\.compactText).joined(separator: ",") + "]"
+        case .object(let o): return "{" + o.members.map { jsonString($0.key) + ":" + $0.value.compactText }.joined(separator: ",") + "}"
+        }
+    }
+}
+
+enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var i = 0
+        while i + 2 < bytes.count {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest == 1 {
+            let n = UInt32(bytes[i]) << 16
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], 61, 61]
+        } else if rest == 2 {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], 61]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes standard or URL-safe base64, padded or not; nil on any other character.
+    static func decode(_ text: String) -> [UInt8]? {
+        var out = [UInt8]()
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for c in text.utf8 {
+            let v: UInt8
+            switch c {
+            case 65...90: v = c - 65
+            case 97...122: v = c - 71
+            case 48...57: v = c + 4
+            case 43, 45: v = 62
+            case 47, 95: v = 63
+            case 61, 10, 13: continue
+            default: return nil
+            }
+            accumulator = accumulator << 6 | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(accumulator >> UInt32(bits) & 0xFF))
+            }
+        }
+        return out
+    }
+}

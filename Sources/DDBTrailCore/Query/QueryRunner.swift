@@ -1,0 +1,56 @@
+import DDBTrailSQLite
+
+public struct QueryError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Runs read-only SQL with named parameters and streams the rows into a renderer.
+public enum QueryRunner {
+    /// Prepares `sql`, refusing anything that could write, and binds `parameters` by name
+    /// (values are bound as text; SQLite's column affinity converts them for numeric columns).
+    public static func prepare(_ db: Database, sql: String, parameters: [String: String]) throws -> Statement {
+        let statement = try db.prepare(sql)
+        guard statement.isReadOnly else {
+            throw QueryError("refused: this statement would change the case database; ddbtrail sql is read-only")
+        }
+        let names = statement.parameterNames
+        var values: [String: SQLValue] = [:]
+        for (index, name) in names.enumerated() {
+            guard let name else {
+                throw QueryError("positional parameter ?\(index + 1) is not supported; name it (:name) and pass --param name=VALUE")
+            }
+            let bare = String(name.dropFirst())
+            guard let value = parameters[bare] else {
+                throw QueryError("missing parameter '\(bare)': pass --param \(bare)=VALUE")
+            }
+            values[bare] = .string(value)
+        }
+        let used = Set(names.compactMap { $0.map { String($0.dropFirst()) } })
+        if let unknown = parameters.keys.sorted().first(where: { !used.contains($0) }) {
+            throw QueryError("unknown parameter '\(unknown)': the query uses \(used.isEmpty ? "no parameters" : used.sorted().joined(separator: ", "))")
+        }
+        try statement.bind(named: values)
+        return statement
+    }
+
+    /// Runs the statement, rendering every row; returns the row count.
+    @discardableResult
+    public static func run(_ statement: Statement, into renderer: ResultRenderer) throws -> Int {
+        var count = 0
+        while try statement.step() {
+            renderer.add(statement.row())
+            count += 1
+        }
+        renderer.finish()
+        return count
+    }
+
+    /// Runs a query and returns all rows (for small results such as `info` sections).
+    public static func rows(_ db: Database, sql: String, parameters: [String: String] = [:]) throws -> (columns: [String], rows: [[SQLValue]]) {
+        let statement = try prepare(db, sql: sql, parameters: parameters)
+        var rows: [[SQLValue]] = []
+        while try statement.step() { rows.append(statement.row()) }
+        return (statement.columnNames, rows)
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import DDBTrailCore
+
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Summarise what the case holds: time ranges, event counts, tables and data-event coverage, files, digests, import errors.")
+
+    @OptionGroup var caseOptions: CaseOptions
+    @OptionGroup var outputOptions: OutputOptions
+
+    @Option(name: .long, help: "Show one section only: time_range, event_counts, tables, files, digests, import_errors (required for csv).")
+    var section: String?
+
+    func run() throws {
+        let db = try CaseDatabase.openForQuery(path: caseOptions.path)
+        let (sink, close) = try outputOptions.makeSink()
+        try CaseInfo.render(db, options: outputOptions.renderOptions, sink: sink, only: section)
+        try close()
+    }
+}

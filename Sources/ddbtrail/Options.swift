@@ -1,0 +1,65 @@
+import ArgumentParser
+import DDBTrailCore
+import Foundation
+
+/// `--db`, shared by every command.
+struct CaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Case database path (default: $DDBTRAIL_DB, else ./ddbtrail.db).", valueName: "path"))
+    var db: String?
+
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["DDBTRAIL_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "./ddbtrail.db"
+    }
+}
+
+/// Output options shared by every query command.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, csv, json or jsonl.")
+    var format: OutputFormat = .table
+
+    @Option(name: .long, help: ArgumentHelp("Write results to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Flag(name: .long, help: "Leave out the header row (table and csv).")
+    var noHeaders = false
+
+    @Flag(name: .long, help: "CSV: do not prefix cells starting with = + - @ TAB or CR with an apostrophe (the default guards against spreadsheet formula injection).")
+    var noFormulaGuard = false
+
+    var renderOptions: RenderOptions {
+        RenderOptions(format: format, headers: !noHeaders, formulaGuard: !noFormulaGuard)
+    }
+
+    /// The sink results go to, and a closure that finishes it (reporting write errors).
+    func makeSink() throws -> (sink: any OutputSink, close: () throws -> Void) {
+        if let output {
+            let file = try FileOutputSink(path: output)
+            return (file, { try file.close() })
+        }
+        let out = StandardOutputSink()
+        return (out, {
+            out.flush()
+            if let error = out.error { throw error }
+        })
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// Parses repeated `--param name=value` options.
+func parseParameters(_ raw: [String]) throws -> [String: String] {
+    var parameters: [String: String] = [:]
+    for item in raw {
+        guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+            throw ValidationError("--param expects name=value, got '\(item)'")
+        }
+        let name = String(item[..<eq]).trimmingCharacters(in: CharacterSet(charactersIn: ":@$"))
+        parameters[name] = String(item[item.index(after: eq)...])
+    }
+    return parameters
+}
+
+/// Prints to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

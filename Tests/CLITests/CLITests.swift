@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// Runs the built `ddbtrail` binary (next to the test bundle) and returns exit code, stdout, stderr.
+struct CLI {
+    static let binary: URL = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("ddbtrail")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        // swift test builds the executable into the same products directory.
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/ddbtrail")
+    }()
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("DDBTrailCoreTests/Fixtures")
+
+    @discardableResult
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env = ProcessInfo.processInfo.environment
+        env["TZ"] = "UTC"
+        env["DDBTRAIL_DB"] = nil
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "ddbtrail-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+@Suite(.serialized) struct CLITests {
+    @Test(arguments: [[], ["import"], ["sql"], ["info"], ["demo"], ["generate"]])
+    func everyCommandHasHelp(_ command: [String]) throws {
+        let result = try CLI.run(command + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.out.contains("USAGE:"))
+    }
+
+    @Test func usageErrorsExit64() throws {
+        #expect(try CLI.run(["import"]).status == 64)
+        #expect(try CLI.run(["import", "/nonexistent/evidence"]).status == 64)
+        #expect(try CLI.run(["sql", "--format", "xml", "SELECT 1"]).status == 64)
+    }
+
+    @Test func importExitCodesAndQueries() throws {
+        let dir = try CLI.temporaryDirectory()
+        let db = dir + "/case.db"
+        let good = CLI.fixtures.appendingPathComponent("samples/cloudtrail_ddb_data_putitem_awsdoc.json").path
+        let clean = try CLI.run(["import", "--db", db, good])
+        #expect(clean.status == 0, "\(clean.err)")
+        #expect(clean.out.contains("cloudtrail-log-file"))
+        #expect(clean.out.contains("1 imported"))
+
+        let mixed = try CLI.run(["import", "--db", db, CLI.fixtures.appendingPathComponent("samples/PROVENANCE.md").path])
+        #expect(mixed.status == 1)
+        #expect(mixed.err.contains("unrecognised format"))
+
+        let csv = try CLI.run(["sql", "--db", db, "--format", "csv",
+                               "SELECT e.event_name, p.arn, a.item_key, e.source_ip, '=1+1' AS formula FROM item_accesses a JOIN events e ON e.id = a.event_id LEFT JOIN principals p ON p.id = e.principal_id"])
+        #expect(csv.status == 0, "\(csv.err)")
+        let lines = csv.out.components(separatedBy: "\r\n")
+        #expect(lines[0] == "event_name,arn,item_key,source_ip,formula")
+        #expect(lines[1].hasPrefix("PutItem,"))
+        #expect(lines[1].contains(#""{""Artist"":""No One You Know"",""SongTitle"":""Scared of My Shadow""}""#))
+        #expect(lines[1].hasSuffix(",'=1+1"))
+
+        let json = try CLI.run(["sql", "--db", db, "--format", "json", "SELECT event_time, read_only FROM events"])
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]]
+        #expect(parsed?.first?["event_time"] as? String == "2019-01-28T21:19:59Z" || (parsed?.first?["event_time"] as? String)?.hasSuffix("Z") == true)
+
+        let refused = try CLI.run(["sql", "--db", db, "DELETE FROM events"])
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("read-only"))
+        #expect(try CLI.run(["sql", "--db", db, "SELECT count(*) AS n FROM events", "--format", "jsonl"]).out == "{\"n\":1}\n")
+
+        let info = try CLI.run(["info", "--db", db])
+        #expect(info.status == 0)
+        #expect(info.out.contains("Music"))
+        #expect(info.out.contains("missing data events do not prove"))
+        let infoJSON = try CLI.run(["info", "--db", db, "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(infoJSON.out.utf8)) as? [String: Any]
+        #expect(object?["tables"] != nil)
+        #expect(object?["time_range"] != nil)
+    }
+
+    @Test func queriesOnAMissingCaseFailClearly() throws {
+        let dir = try CLI.temporaryDirectory()
+        let result = try CLI.run(["sql", "--db", dir + "/none.db", "SELECT 1"])
+        #expect(result.status == 1)
+        #expect(result.err.contains("no case database"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/none.db"))
+    }
+
+    @Test func demoRunsFromAnyDirectory() throws {
+        let dir = try CLI.temporaryDirectory()
+        let result = try CLI.run(["demo"], in: dir)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/ddbtrail-demo.db"))
+        #expect(result.out.contains("UpdateItem"))
+        #expect(result.out.contains("203.0.113.66"))
+    }
+}

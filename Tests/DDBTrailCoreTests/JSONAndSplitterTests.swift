@@ -1,0 +1,183 @@
+import Testing
+@testable import DDBTrailCore
+
+/// Hands out bytes a few at a time, so the splitter's refill paths run.
+final class TrickleBytes: ByteReading {
+    let bytes: [UInt8]
+    let chunk: Int
+    var position = 0
+    init(_ text: String, chunk: Int = 7) { bytes = Array(text.utf8); self.chunk = chunk }
+    init(bytes: [UInt8], chunk: Int) { self.bytes = bytes; self.chunk = chunk }
+    func read(into buffer: inout [UInt8], maximum: Int) throws -> Int {
+        let n = min(chunk, maximum, bytes.count - position)
+        buffer.append(contentsOf: bytes[position..<position + n])
+        position += n
+        return n
+    }
+}
+
+func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawElement], damage: [String], splitter: RecordSplitter) {
+    let splitter = RecordSplitter(source: source)
+    _ = try splitter.head()
+    splitter.start(layout)
+    var elements: [RawElement] = []
+    var damage: [String] = []
+    while let item = try splitter.next() {
+        switch item {
+        case .element(let e): elements.append(e)
+        case .damage(_, let message): damage.append(message)
+        }
+    }
+    return (elements, damage, splitter)
+}
+
+@Suite struct JSONParserTests {
+    @Test func numbersKeepTheirExactText() throws {
+        let value = try JSONParser.parse(#"{"a": 12345678901234567890123456789012345678, "b": -1.50e+3, "c": 0}"#)
+        #expect(value["a"] == .number("12345678901234567890123456789012345678"))
+        #expect(value["b"] == .number("-1.50e+3"))
+        #expect(value["c"] == .number("0"))
+    }
+
+    @Test func escapesAndSurrogatePairsDecode() throws {
+        let value = try JSONParser.parse(#"["a\"b\\c\/\n\t", "\u00e9\ud83d\ude00", "\ud800x"]"#)
+        #expect(value.array?[0] == .string("a\"b\\c/\n\t"))
+        #expect(value.array?[1] == .string("é😀"))
+        #expect(value.array?[2] == .string("\u{FFFD}x"))
+    }
+
+    @Test func memberLookupFallsBackToCaseInsensitive() throws {
+        let value = try JSONParser.parse(#"{"TableName": "Music", "tableName2": 1}"#)
+        #expect(value["tableName"] == .string("Music"))
+        #expect(value["TABLENAME2"] == .number("1"))
+        #expect(value["missing"] == nil)
+    }
+
+    @Test func objectRangesPointAtTheirBytes() throws {
+        let text = #"{"detail": {"x": 1}, "y": 2}"#
+        let value = try JSONParser.parse(Array(text.utf8))
+        let detail = try #require(value["detail"]?.object)
+        #expect(String(decoding: Array(text.utf8)[detail.range], as: UTF8.self) == #"{"x": 1}"#)
+    }
+
+    @Test(arguments: [#"{"a": }"#, #"{"a" 1}"#, "[1, 2", #"{"a": tru}"#, "01", #""\x""#, "{} {}"])
+    func brokenJSONIsAnErrorWithAnOffset(_ text: String) {
+        #expect(throws: JSONError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect {
+            try JSONParser.parse(deep)
+        } throws: { error in
+            (error as? JSONError)?.message.contains("nesting deeper") == true
+        }
+    }
+
+    @Test func invalidUTF8IsReplacedAndReported() throws {
+        let bytes: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        let (value, invalid) = try JSONParser.parseReportingUTF8(bytes)
+        #expect(invalid)
+        #expect(value["a"] == .string("\u{FFFD}("))
+    }
+}
+
+@Suite struct RecordSplitterTests {
+    @Test func streamsContainerElementsByteExact() throws {
+        let text = #"{"Records": [ {"eventID": "1", "s": "]}\"" } ,{"eventID":"2"}], "Next": null}"#
+        let (elements, damage, splitter) = try split(TrickleBytes(text, chunk: 3), .document(containers: ["Records"]))
+        #expect(damage.isEmpty)
+        #expect(splitter.container == "Records")
+        #expect(elements.map { String(decoding: $0.bytes, as: UTF8.self) } == [#"{"eventID": "1", "s": "]}\"" }"#, #"{"eventID":"2"}"#])
+        #expect(elements.map(\.index) == [0, 1])
+        let offset = Int(elements[1].offset)
+        #expect(String(decoding: Array(text.utf8)[offset..<offset + elements[1].bytes.count], as: UTF8.self) == #"{"eventID":"2"}"#)
+    }
+
+    @Test func containerAfterOtherMembersIsFound() throws {
+        let text = #"{"NextToken": "x", "Events": [{"a":1},{"a":2},{"a":3}]}"#
+        let (elements, damage, _) = try split(TrickleBytes(text, chunk: 5), .document(containers: ["Events"]))
+        #expect(damage.isEmpty)
+        #expect(elements.count == 3)
+    }
+
+    @Test func objectWithoutContainerIsOneElement() throws {
+        let text = "  {\"eventName\": \"X\", \"Records\": 5}\n"
+        let (elements, _, _) = try split(TrickleBytes(text), .document(containers: ["Records"]))
+        #expect(elements.count == 1)
+        #expect(String(decoding: elements[0].bytes, as: UTF8.self) == #"{"eventName": "X", "Records": 5}"#)
+    }
+
+    @Test func truncatedInputKeepsCompleteElementsAndReportsDamage() throws {
+        let text = #"{"Records":[{"a":1},{"a":2},{"a":"#
+        let (elements, damage, _) = try split(TrickleBytes(text), .document(containers: ["Records"]))
+        #expect(elements.count == 2)
+        #expect(damage.count == 1)
+        #expect(damage[0].contains("input ends inside a JSON value"))
+    }
+
+    @Test func linesWithPrefixesAndBlankLines() throws {
+        let text = "\u{FEFF}2019-01-19T15:41:54.000Z {\"a\":1}\r\n\n2019-01-19T15:41:55.000Z {\"a\":2}"
+        let (elements, _, _) = try split(TrickleBytes(text, chunk: 4), .lines(stripPrefix: true))
+        #expect(elements.map { String(decoding: $0.bytes, as: UTF8.self) } == [#"{"a":1}"#, #"{"a":2}"#])
+        #expect(elements.map(\.line) == [1, 3])
+    }
+
+    @Test func byteOrderMarkIsSkippedInDocuments() throws {
+        let (elements, damage, _) = try split(TrickleBytes("\u{FEFF}[{\"a\":1}]"), .document(containers: []))
+        #expect(damage.isEmpty)
+        #expect(elements.count == 1)
+    }
+
+    @Test func largeElementIsCutWhole() throws {
+        let big = String(repeating: "x", count: 3_000_000)
+        let text = #"{"Records":[{"big":""# + big + #""},{"a":1}]}"#
+        let (elements, damage, _) = try split(TrickleBytes(text, chunk: 1 << 20), .document(containers: ["Records"]))
+        #expect(damage.isEmpty)
+        #expect(elements.count == 2)
+        #expect(elements[0].bytes.count == big.utf8.count + 10)
+    }
+}
+
+@Suite struct TimestampAndKeyTests {
+    @Test(arguments: [
+        ("2020-12-28T07:35:21Z", "2020-12-28T07:35:21Z"),
+        ("2017-10-10T23:01:45+0000", "2017-10-10T23:01:45Z"),
+        ("2022-02-08 09:23:37+11:00", "2022-02-07T22:23:37Z"),
+        ("2023-01-09 16:01:21", "2023-01-09T16:01:21Z"),
+        ("2025-01-21 17:49:47.000000000", "2025-01-21T17:49:47Z"),
+        ("2025-01-21T17:49:47.250Z", "2025-01-21T17:49:47.250Z"),
+        ("20131102T010628Z", "2013-11-02T01:06:28Z"),
+        ("1424476529.0", "2015-02-20T23:55:29Z"),
+        ("1731924555370", "2024-11-18T10:09:15.370Z"),
+    ])
+    func timesNormaliseToUTC(_ input: String, _ expected: String) {
+        #expect(Timestamp.normalise(input) == expected)
+    }
+
+    @Test(arguments: ["redacted", "2023-13-01T00:00:00Z", "", "2023-01-01"])
+    func invalidTimesAreNil(_ input: String) {
+        #expect(Timestamp.normalise(input) == nil)
+    }
+
+    @Test(arguments: [("1.50", "1.5"), ("0012", "12"), ("1E+2", "100"), ("-0.00", "0"), ("+7", "7"),
+                      ("1.5e-3", "0.0015"), ("123.4500", "123.45"), ("100", "100")])
+    func decimalsNormalise(_ input: String, _ expected: String) {
+        #expect(ItemKey.normaliseDecimal(input) == expected)
+    }
+
+    @Test func plainAndTypedKeysCanonicaliseAlike() throws {
+        let plain = try #require(try JSONParser.parse(#"{"orderId": "O-77", "customerId": "C-1001", "n": 1.50}"#).object)
+        let typed = try #require(try JSONParser.parse(#"{"customerId": {"S": "C-1001"}, "n": {"N": "1.5"}, "orderId": {"S": "O-77"}}"#).object)
+        let a = ItemKey.canonical(ItemKey.attributes(from: plain, types: [:]))
+        let b = ItemKey.canonical(ItemKey.attributes(from: typed, types: [:]))
+        #expect(a == #"{"customerId":"C-1001","n":"1.5","orderId":"O-77"}"#)
+        #expect(a == b)
+    }
+
+    @Test func schemaTypesNumberKeysLoggedAsStrings() throws {
+        let key = try #require(try JSONParser.parse(#"{"id": "0042.0"}"#).object)
+        #expect(ItemKey.canonical(ItemKey.attributes(from: key, types: ["id": "N"])) == #"{"id":"42"}"#)
+        #expect(ItemKey.canonical(ItemKey.attributes(from: key, types: [:])) == #"{"id":"0042.0"}"#)
+    }
+}
