@@ -6,7 +6,7 @@ public enum ImportSummaryText {
             columns: ["file", "status", "format", "read", "imported", "duplicate", "rejected", "detail"],
             options: RenderOptions(format: .table), sink: sink)
         for f in report.files {
-            renderer.add([.string(f.path), .string(f.status), .optional(f.format), .integer(Int64(f.recordsRead)),
+            renderer.add([.string(tail(f.path)), .string(f.status), .optional(f.format), .integer(Int64(f.recordsRead)),
                           .integer(Int64(f.imported)), .integer(Int64(f.duplicates)), .integer(Int64(f.rejected)),
                           .optional(f.detail ?? (f.warnings > 0 ? "\(f.warnings) warning(s), see import_errors" : nil))])
         }
@@ -27,6 +27,11 @@ public enum ImportSummaryText {
             text += "\nSome input was not imported: see the rows above and `ddbtrail info` (import errors)."
         }
         return text
+    }
+
+    /// Long paths keep their end (the file name), which is what tells files apart.
+    static func tail(_ path: String, limit: Int = 78) -> String {
+        path.count <= limit ? path : "…" + path.suffix(limit - 1)
     }
 
     static func formatted(_ seconds: Double) -> String {
