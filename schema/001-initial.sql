@@ -114,7 +114,8 @@ CREATE TABLE item_accesses (
 CREATE INDEX item_accesses_by_key ON item_accesses(table_id, item_key);
 CREATE INDEX item_accesses_by_event ON item_accesses(event_id);
 
--- Tables a call referred to (control- and data-plane), by the member that named them.
+-- Tables a call referred to, by the member that named them, for every call that has no
+-- item_accesses rows (control-plane calls, stream reads, failed parses of PartiQL).
 CREATE TABLE table_references (
     event_id INTEGER NOT NULL REFERENCES events(id),
     table_id INTEGER NOT NULL REFERENCES ddb_tables(id),

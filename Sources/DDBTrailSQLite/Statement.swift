@@ -96,6 +96,22 @@ public final class Statement {
         guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
     }
 
+    /// Binds text without first copying it into an array (the hot path of imports); nil binds NULL.
+    public func bind(text: String?, at index: Int) throws {
+        guard var text else { return try bind(.null, at: index) }
+        let rc = text.withUTF8 { utf8 in
+            let base = utf8.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(bitPattern: 1)!
+            return sqlite3_bind_text(handle, Int32(index), base.assumingMemoryBound(to: CChar.self),
+                                     Int32(utf8.count), ddbtrail_sqlite_transient())
+        }
+        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+    }
+
+    public func bind(integer: Int64?, at index: Int) throws {
+        let rc = integer.map { sqlite3_bind_int64(handle, Int32(index), $0) } ?? sqlite3_bind_null(handle, Int32(index))
+        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+    }
+
     /// Advances to the next row; false when done. A failed step evicts the statement from the cache.
     @discardableResult
     public func step() throws -> Bool {

@@ -34,23 +34,24 @@ public final class GzipWriter {
     public init(path: String, level: Int32 = 6) throws {
         self.path = path
         output = [UInt8](repeating: 0, count: Self.chunkSize)
-        stream = .allocate(capacity: 1)
+        // `stream` and `descriptor` are assigned last: until every stored property is set, a
+        // throw does not run deinit, so each failure path below releases what it acquired itself.
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            throw GzipWriterError(path: path, message: "cannot create file: \(String(cString: strerror(errno)))")
+        }
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         // windowBits 31 = 15-bit window + 16, which asks zlib for a gzip header and trailer.
         let status = ddbtrail_deflateInit2(stream, level, 31)
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
+            _ = Foundation.close(fd)
             throw GzipWriterError(path: path, message: "cannot initialise deflate (zlib status \(status))")
         }
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else {
-            let reason = String(cString: strerror(errno))
-            deflateEnd(stream)
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw GzipWriterError(path: path, message: "cannot create file: \(reason)")
-        }
+        self.stream = stream
+        descriptor = fd
     }
 
     deinit {

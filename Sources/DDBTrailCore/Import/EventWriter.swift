@@ -15,6 +15,8 @@ final class EventWriter {
 
     init(db: Database) throws {
         self.db = db
+        insertEvent = try db.prepare(Self.insertEventSQL)
+        insertAccess = try db.prepare(Self.insertAccessSQL)
         let rows = try db.rows("""
             SELECT t.account_id, t.region, t.name, k.attribute_name, k.attribute_type
             FROM key_schemas k JOIN ddb_tables t ON t.id = k.table_id WHERE k.attribute_type IS NOT NULL
@@ -51,26 +53,41 @@ final class EventWriter {
         return id
     }
 
+    private static let insertEventSQL = """
+        INSERT OR IGNORE INTO events(dedupe_key, event_id, event_time, event_version, event_source, event_name,
+          event_type, event_category, read_only, management_event, aws_region, recipient_account_id, request_id,
+          shared_event_id, source_ip, user_agent, error_code, error_message, vpc_endpoint_id, principal_id,
+          source_file_id, record_index, record_offset, record_length, record_line, raw)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    private static let insertAccessSQL = """
+        INSERT INTO item_accesses(event_id, table_id, operation, item_position, item_key, key_raw, attribute_names, index_name)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    private let insertEvent: Statement
+    private let insertAccess: Statement
+
     /// Stores one event unless it is already stored; returns what happened.
     func write(_ e: NormalisedEvent, raw: [UInt8], element: RawElement, fileID: Int64) throws -> Outcome {
         let dedupe = e.dedupeKey ?? "sha256:" + SHA256Hasher.hex(of: raw)
         let principal = try e.principal.map(principalID)
-        let insert = try db.cached("""
-            INSERT OR IGNORE INTO events(dedupe_key, event_id, event_time, event_version, event_source, event_name,
-              event_type, event_category, read_only, management_event, aws_region, recipient_account_id, request_id,
-              shared_event_id, source_ip, user_agent, error_code, error_message, vpc_endpoint_id, principal_id,
-              source_file_id, record_index, record_offset, record_length, record_line, raw)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try insert.bind([
-            .string(dedupe), .optional(e.eventID), .optional(e.eventTime), .optional(e.eventVersion),
-            .optional(e.eventSource), .optional(e.eventName), .optional(e.eventType), .optional(e.eventCategory),
-            .bool(e.readOnly), .bool(e.managementEvent), .optional(e.awsRegion), .optional(e.recipientAccountId),
-            .optional(e.requestID), .optional(e.sharedEventID), .optional(e.sourceIPAddress), .optional(e.userAgent),
-            .optional(e.errorCode), .optional(e.errorMessage), .optional(e.vpcEndpointId), .optional(principal),
-            .integer(fileID), .integer(Int64(element.index)), .integer(element.offset),
-            .integer(Int64(element.bytes.count)), .optional(element.line.map(Int64.init)), .text(raw),
-        ])
+        let insert = insertEvent
+        insert.reset()
+        let texts: [String?] = [dedupe, e.eventID, e.eventTime, e.eventVersion, e.eventSource, e.eventName, e.eventType,
+                                e.eventCategory]
+        for (i, t) in texts.enumerated() { try insert.bind(text: t, at: i + 1) }
+        try insert.bind(integer: e.readOnly.map { $0 ? 1 : 0 }, at: 9)
+        try insert.bind(integer: e.managementEvent.map { $0 ? 1 : 0 }, at: 10)
+        let more: [String?] = [e.awsRegion, e.recipientAccountId, e.requestID, e.sharedEventID, e.sourceIPAddress,
+                               e.userAgent, e.errorCode, e.errorMessage, e.vpcEndpointId]
+        for (i, t) in more.enumerated() { try insert.bind(text: t, at: i + 11) }
+        try insert.bind(integer: principal, at: 20)
+        try insert.bind(integer: fileID, at: 21)
+        try insert.bind(integer: Int64(element.index), at: 22)
+        try insert.bind(integer: element.offset, at: 23)
+        try insert.bind(integer: Int64(element.bytes.count), at: 24)
+        try insert.bind(integer: element.line.map(Int64.init), at: 25)
+        try insert.bind(.text(raw), at: 26)
         try insert.run()
         if db.changes == 0 {
             let existing = try db.rows("SELECT id, source_file_id, record_index FROM events WHERE dedupe_key = ?", [.string(dedupe)])[0]
@@ -84,15 +101,20 @@ final class EventWriter {
         }
         let eventID = db.lastInsertRowID
         for access in e.itemAccesses {
-            let tableID = try tableID(access.table)
-            try db.run("""
-                INSERT INTO item_accesses(event_id, table_id, operation, item_position, item_key, key_raw, attribute_names, index_name)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.integer(eventID), .integer(tableID), .string(access.operation), .optional(access.position.map(Int64.init)),
-                      .optional(access.key.map(ItemKey.canonical)), .optional(access.keyRaw), .optional(access.attributeNames),
-                      .optional(access.indexName)])
+            let statement = insertAccess
+            statement.reset()
+            try statement.bind(integer: eventID, at: 1)
+            try statement.bind(integer: try tableID(access.table), at: 2)
+            try statement.bind(text: access.operation, at: 3)
+            try statement.bind(integer: access.position.map(Int64.init), at: 4)
+            try statement.bind(text: access.key.map { ItemKey.canonical(ItemKey.retyped($0, with: keyTypes[access.table])) }, at: 5)
+            try statement.bind(text: access.keyRaw, at: 6)
+            try statement.bind(text: access.attributeNames, at: 7)
+            try statement.bind(text: access.indexName, at: 8)
+            try statement.run()
         }
-        for reference in e.tableReferences {
+        // Data events name their tables in item_accesses already; other calls get table_references.
+        for reference in e.itemAccesses.isEmpty ? e.tableReferences : [] {
             try db.run("INSERT OR IGNORE INTO table_references(event_id, table_id, role) VALUES (?, ?, ?)",
                        [.integer(eventID), .integer(try tableID(reference.table)), .string(reference.role)])
         }

@@ -69,7 +69,6 @@ public final class Importer {
         self.observer = observer
     }
 
-    /// Expands directories (recursively, sorted) into files; `-` is standard input.
     public static func expand(_ paths: [String]) -> (files: [String], missing: [String]) {
         var files: [String] = []
         var missing: [String] = []
@@ -92,14 +91,70 @@ public final class Importer {
         return (files, missing)
     }
 
+    /// Imports files in order. A reading thread hashes, detects, cuts, parses and normalises
+    /// (`FileReading`) while this thread writes to SQLite, across file boundaries.
     public func importFiles(_ paths: [String]) throws -> ImportReport {
         let started = Date()
         var report = ImportReport()
-        for (n, path) in paths.enumerated() {
-            observer?.importing(file: path, index: n, of: paths.count)
-            let summary = try importFile(path)
-            report.files.append(summary)
-            observer?.finished(file: summary)
+        let completed = Set(try db.rows("SELECT sha256 FROM source_files WHERE import_finished_at IS NOT NULL AND sha256 IS NOT NULL")
+            .compactMap { $0[0].stringValue })
+        let queue = BoundedQueue<ReadingMessage>(capacity: 16)
+        let producer = ProducerThread {
+            FileReading(paths: paths, alreadyImported: completed, queue: queue).run()
+        }
+        producer.start()
+        var current: (fileID: Int64, summary: FileSummary)? = nil
+        var sinceCommit = 0
+        do {
+            while let message = queue.take() {
+                switch message {
+                case .alreadyImported(let index, let path, let sha256):
+                    observer?.importing(file: path, index: index, of: paths.count)
+                    var summary = FileSummary(path: path, status: "already-imported")
+                    if let row = try db.rows("SELECT id, path, status FROM source_files WHERE sha256 = ?", [.string(sha256)]).first {
+                        summary.detail = "same SHA-256 as file #\(row[0].int64Value ?? 0) \(row[1].stringValue ?? ""), imported before (\(row[2].stringValue ?? ""))"
+                    } else {
+                        summary.detail = "same SHA-256 as an earlier file in this import"
+                    }
+                    report.files.append(summary)
+                    observer?.finished(file: summary)
+                case .begin(let index, let path, let sha256, let opening):
+                    observer?.importing(file: path, index: index, of: paths.count)
+                    try db.execute("BEGIN IMMEDIATE")
+                    sinceCommit = 0
+                    current = try beginFile(path: path, sha256: sha256, opening: opening)
+                case .items(let batch):
+                    guard var file = current else { continue }
+                    for item in batch {
+                        try consume(item, fileID: file.fileID, summary: &file.summary)
+                        sinceCommit += 1
+                        if sinceCommit >= batchSize {
+                            try updateCounts(file.fileID, file.summary)
+                            try db.execute("COMMIT")
+                            try db.execute("BEGIN IMMEDIATE")
+                            sinceCommit = 0
+                            observer?.progress(records: records, bytes: bytes)
+                        }
+                    }
+                    current = file
+                case .end(let ending):
+                    guard var file = current else { continue }
+                    try endFile(fileID: file.fileID, summary: &file.summary, ending: ending)
+                    try db.execute("COMMIT")
+                    report.files.append(file.summary)
+                    observer?.progress(records: records, bytes: bytes)
+                    observer?.finished(file: file.summary)
+                    current = nil
+                case .failure(let error):
+                    throw error
+                }
+            }
+            producer.finish()
+        } catch {
+            queue.cancel()
+            producer.finish()
+            if current != nil { try? db.execute("ROLLBACK") }
+            throw error
         }
         report.keysRecanonicalised = try db.transaction { try writer.recanonicaliseKeys() }
         report.seconds = Date().timeIntervalSince(started)
@@ -113,151 +168,65 @@ public final class Importer {
                                         severity: severity, message: message, reader: summary.format))
     }
 
-    /// Stored-bytes hash before importing, to recognise evidence already in the case.
-    private func hashStoredBytes(_ path: String) -> String? {
-        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        let hasher = SHA256Hasher()
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            chunk.withUnsafeBytes { hasher.update($0.baseAddress!, count: $0.count) }
-        }
-        return hasher.finalizeHex()
-    }
-
-    func importFile(_ path: String) throws -> FileSummary {
+    /// Registers the file (or finds the row of an interrupted import of it) and records what
+    /// the reading thread made of its start.
+    private func beginFile(path: String, sha256: String?, opening: FileOpening) throws -> (fileID: Int64, summary: FileSummary) {
         var summary = FileSummary(path: path, status: "importing")
-        let preHash = hashStoredBytes(path)
-        var fileID: Int64
-        if let preHash, let row = try db.rows("SELECT id, path, status, import_finished_at FROM source_files WHERE sha256 = ?", [.string(preHash)]).first {
-            fileID = row[0].int64Value!
-            if !row[3].isNull {
-                summary.status = "already-imported"
-                summary.detail = "same SHA-256 as file #\(fileID) \(row[1].stringValue ?? ""), imported before (\(row[2].stringValue ?? ""))"
-                return summary
-            }
+        let fileID: Int64
+        if let sha256, let row = try db.rows("SELECT id FROM source_files WHERE sha256 = ?", [.string(sha256)]).first {
             // An import of this file was interrupted: complete it.
+            fileID = row[0].int64Value!
             try db.run("UPDATE source_files SET records_read = 0, records_imported = 0, records_duplicate = 0, records_rejected = 0 WHERE id = ?", [.integer(fileID)])
             try db.run("DELETE FROM import_errors WHERE source_file_id = ?", [.integer(fileID)])
         } else {
             try db.run("INSERT INTO source_files(path, sha256, compression, status, import_started_at) VALUES (?, ?, 'none', 'importing', ?)",
-                       [.string(path), .optional(preHash), .string(Self.now())])
+                       [.string(path), .optional(sha256), .string(Self.now())])
             fileID = db.lastInsertRowID
         }
-
-        let source: ByteSource
-        do {
-            source = try ByteSource(path: path)
-        } catch {
-            summary.status = "unreadable"
-            summary.detail = "\(error)"
-            diagnostic(summary, .error, "cannot read file: \(error)")
-            try finishFile(fileID, summary, source: nil)
-            return summary
+        switch opening {
+        case .reader(let name, _):
+            summary.format = name
+            summary.status = "imported"
+        case .notImported(let status, let format, let detail, let excerpt):
+            summary.status = status
+            summary.format = format
+            summary.detail = detail
+            let message = status == "unsupported" ? "not imported: \(detail)" : detail
+            if status != "empty" { diagnostic(summary, .error, message) }
+            try writer.recordProblem(fileID: fileID, severity: status == "empty" ? "warning" : "error", element: nil,
+                                     reason: detail, excerpt: excerpt)
         }
-        let splitter = RecordSplitter(source: source)
-        let head: Head
-        do {
-            let bytes = try splitter.head()
-            head = Head(path: path, bytes: bytes, complete: bytes.count < 64 * 1024)
-        } catch {
-            summary.status = "unreadable"
-            summary.detail = "\(error)"
-            diagnostic(summary, .error, "cannot read file: \(error)")
-            try finishFile(fileID, summary, source: source)
-            return summary
-        }
-
-        let reader: any RecordReader
-        switch ReaderRegistry.detect(head) {
-        case .blank:
-            summary.status = "empty"
-            summary.detail = source.damage.map { "no data: \($0)" } ?? "the file holds no data"
-            if let damage = source.damage {
-                summary.status = "unreadable"
-                diagnostic(summary, .error, damage.message)
-            }
-            try finishFile(fileID, summary, source: source)
-            return summary
-        case .unrecognised(let why):
-            summary.status = "unrecognised"
-            summary.detail = "unrecognised format: \(why)"
-            diagnostic(summary, .error, summary.detail!)
-            try finishFile(fileID, summary, source: source, excerpt: Array(head.bytes.prefix(512)))
-            return summary
-        case .ambiguous(let names):
-            summary.status = "unrecognised"
-            summary.detail = "ambiguous format: matches \(names.joined(separator: " and "))"
-            diagnostic(summary, .error, summary.detail!)
-            try finishFile(fileID, summary, source: source, excerpt: Array(head.bytes.prefix(512)))
-            return summary
-        case .reader(let r):
-            reader = r
-        }
-        summary.format = reader.name
-        if let unsupported = reader.sniff(head).flatMap({ reader.unsupported != nil ? $0 : nil }) {
-            summary.status = "unsupported"
-            summary.detail = unsupported
-            diagnostic(summary, .error, "not imported: \(unsupported)")
-            try finishFile(fileID, summary, source: source)
-            return summary
-        }
-
-        splitter.start(reader.layout(for: head))
-        summary.status = "imported"
-        var sinceCommit = 0
-        try db.execute("BEGIN IMMEDIATE")
-        do {
-            while let item = try splitter.next() {
-                switch item {
-                case .damage(let offset, let message):
-                    let full = source.damage.map { "\($0.message); \(message)" } ?? message
-                    // The damaged tail counts as one element read and rejected.
-                    summary.recordsRead += 1
-                    summary.rejected += 1
-                    diagnostic(summary, .error, "at byte \(offset): \(full)")
-                    try writer.recordProblem(fileID: fileID, severity: "error",
-                                             element: RawElement(bytes: [], offset: offset, index: summary.recordsRead, line: nil),
-                                             reason: full, excerpt: nil)
-                case .element(let element):
-                    summary.recordsRead += 1
-                    records += 1
-                    bytes += Int64(element.bytes.count)
-                    try handle(element, reader: reader, fileID: fileID, summary: &summary)
-                    sinceCommit += 1
-                    if sinceCommit >= batchSize {
-                        try commitBatch(fileID, summary)
-                        sinceCommit = 0
-                        observer?.progress(records: records, bytes: bytes)
-                    }
-                }
-            }
-            if let damage = source.damage, !summary.hadRejections {
-                // Damage after the last complete element (e.g. truncated gzip between records).
-                summary.recordsRead += 1
-                summary.rejected += 1
-                diagnostic(summary, .error, damage.message)
-                try writer.recordProblem(fileID: fileID, severity: "error", element: nil, reason: damage.message, excerpt: nil)
-            }
-            if summary.format == DigestFileReader().name, summary.imported == 0, summary.rejected == 0 {
-                summary.status = "digest"
-            } else if summary.recordsRead == 0 {
-                summary.status = "empty"
-                summary.detail = "no records (\(reader.sniff(head) ?? reader.name))"
-            }
-            try db.execute("COMMIT")
-        } catch {
-            try? db.execute("ROLLBACK")
-            throw error
-        }
-        try finishFile(fileID, summary, source: source)
-        observer?.progress(records: records, bytes: bytes)
-        return summary
+        return (fileID, summary)
     }
 
-    private func commitBatch(_ fileID: Int64, _ summary: FileSummary) throws {
-        try updateCounts(fileID, summary)
-        try db.execute("COMMIT")
-        try db.execute("BEGIN IMMEDIATE")
+    private func endFile(fileID: Int64, summary s: inout FileSummary, ending: FileEnding) throws {
+        if s.status == "imported" {
+            if let damage = ending.damage, !s.hadRejections {
+                // Damage after the last complete element (e.g. truncated gzip between records).
+                s.recordsRead += 1
+                s.rejected += 1
+                diagnostic(s, .error, damage)
+                try writer.recordProblem(fileID: fileID, severity: "error", element: nil, reason: damage, excerpt: nil)
+            }
+            if s.format == DigestFileReader().name, s.imported == 0, s.rejected == 0 {
+                s.status = "digest"
+            } else if s.recordsRead == 0 {
+                s.status = "empty"
+                s.detail = "no records (\(ending.sniffReason ?? s.format ?? ""))"
+            }
+        } else if s.status == "empty", let damage = ending.damage {
+            s.status = "unreadable"
+            s.detail = "no data: \(damage)"
+            diagnostic(s, .error, damage)
+            try writer.recordProblem(fileID: fileID, severity: "error", element: nil, reason: damage, excerpt: nil)
+        }
+        try updateCounts(fileID, s)
+        try db.run("""
+            UPDATE source_files SET size = ?, sha256 = coalesce(sha256, ?), content_sha256 = ?, content_size = ?, compression = ?,
+              status = ?, status_detail = ?, import_finished_at = ? WHERE id = ?
+            """, [.optional(ending.storedSize), .optional(ending.storedSHA256), .optional(ending.contentSHA256),
+                  .optional(ending.contentSize), .string(ending.gzip ? "gzip" : "none"), .string(s.status),
+                  .optional(s.detail), .string(Self.now()), .integer(fileID)])
     }
 
     private func updateCounts(_ fileID: Int64, _ s: FileSummary) throws {
@@ -266,21 +235,33 @@ public final class Importer {
                     .integer(Int64(s.rejected)), .integer(fileID)])
     }
 
-    private func handle(_ element: RawElement, reader: any RecordReader, fileID: Int64, summary: inout FileSummary) throws {
-        switch reader.unwrap(element) {
-        case .rejected(let reason):
+    private func consume(_ item: PreparedItem, fileID: Int64, summary: inout FileSummary) throws {
+        switch item {
+        case .failure(let error):
+            throw error
+        case .damage(let offset, let message):
+            // The damaged tail counts as one element read and rejected.
+            summary.recordsRead += 1
+            summary.rejected += 1
+            diagnostic(summary, .error, "at byte \(offset): \(message)")
+            try writer.recordProblem(fileID: fileID, severity: "error",
+                                     element: RawElement(bytes: [], offset: offset, index: summary.recordsRead - 1, line: nil),
+                                     reason: message, excerpt: nil)
+        case .rejected(let element, let reason):
+            count(element, &summary)
             summary.rejected += 1
             diagnostic(summary, .error, "record not imported: \(reason)", element: element)
             try writer.recordProblem(fileID: fileID, severity: "error", element: element, reason: reason, excerpt: element.bytes)
-        case .digest(let digest, _):
+        case .digest(let digest, let element):
+            count(element, &summary)
             try writer.writeDigest(digest, fileID: fileID)
-        case .cloudTrail(let record, let raw):
-            let event = CloudTrailNormaliser.normalise(record) { self.writer.keyTypes[$0] ?? [:] }
+        case .event(let event, let raw, let element, let invalidUTF8):
+            count(element, &summary)
             switch try writer.write(event, raw: raw, element: element, fileID: fileID) {
             case .imported(let id), .alreadyFromThisFile(let id):
                 summary.imported += 1
                 var warnings = event.warnings
-                if String(validating: raw, as: UTF8.self) == nil {
+                if invalidUTF8 {
                     warnings.append("record holds bytes that are not UTF-8; stored byte-exact, shown with U+FFFD in fields")
                 }
                 for warning in warnings {
@@ -294,20 +275,9 @@ public final class Importer {
         }
     }
 
-    private func finishFile(_ fileID: Int64, _ s: FileSummary, source: ByteSource?, excerpt: [UInt8]? = nil) throws {
-        var hashes: (stored: String, content: String)? = nil
-        if let source { hashes = try? source.finishHashes() }
-        try db.transaction {
-            if s.status != "imported", s.status != "digest", let detail = s.detail {
-                try writer.recordProblem(fileID: fileID, severity: s.status == "empty" ? "warning" : "error", element: nil, reason: detail, excerpt: excerpt)
-            }
-            try updateCounts(fileID, s)
-            try db.run("""
-                UPDATE source_files SET size = ?, sha256 = coalesce(sha256, ?), content_sha256 = ?, content_size = ?, compression = ?,
-                  status = ?, status_detail = ?, import_finished_at = ? WHERE id = ?
-                """, [.optional(source?.storedSize), .optional(hashes?.stored), .optional(hashes?.content), .optional(source?.contentSize),
-                      .string(source?.isGzip == true ? "gzip" : "none"), .string(s.status), .optional(s.detail),
-                      .string(Self.now()), .integer(fileID)])
-        }
+    private func count(_ element: RawElement, _ summary: inout FileSummary) {
+        summary.recordsRead += 1
+        records += 1
+        bytes += Int64(element.bytes.count)
     }
 }

@@ -117,11 +117,11 @@ final class ByteSource {
         return produced
     }
 
+    /// Inflate output lands here first, then is appended to the caller's buffer.
+    private var scratch = [UInt8](repeating: 0, count: 256 * 1024)
+
     private func inflateMore(into buffer: inout [UInt8], maximum: Int) throws -> Int {
-        let oldCount = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: maximum))
         var produced = 0
-        defer { buffer.removeLast(maximum - produced) }
         while produced == 0 {
             if rawStart == rawEnd {
                 try fillRaw()
@@ -142,17 +142,21 @@ final class ByteSource {
                 }
             }
             let available = rawEnd - rawStart
+            let room = min(maximum, scratch.count)
             let status: Int32 = raw.withUnsafeMutableBufferPointer { input in
-                buffer.withUnsafeMutableBufferPointer { output in
+                scratch.withUnsafeMutableBufferPointer { output in
                     stream.pointee.next_in = input.baseAddress! + rawStart
                     stream.pointee.avail_in = UInt32(available)
-                    stream.pointee.next_out = output.baseAddress! + oldCount
-                    stream.pointee.avail_out = UInt32(maximum)
+                    stream.pointee.next_out = output.baseAddress!
+                    stream.pointee.avail_out = UInt32(room)
                     return inflate(stream, Z_NO_FLUSH)
                 }
             }
             rawStart += available - Int(stream.pointee.avail_in)
-            produced = maximum - Int(stream.pointee.avail_out)
+            produced = room - Int(stream.pointee.avail_out)
+            if produced > 0 {
+                scratch.withUnsafeBufferPointer { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<produced])) }
+            }
             switch status {
             case Z_OK, Z_BUF_ERROR:
                 break

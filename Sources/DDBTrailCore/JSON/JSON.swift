@@ -1,7 +1,7 @@
 /// A parsed JSON value. Numbers keep their exact text (DynamoDB numbers have 38 digits and must
 /// never pass through `Double`); objects keep member order, duplicates and their byte range in
 /// the parsed input, so a nested record can be stored byte-exact.
-public indirect enum JSON: Equatable, Sendable {
+public enum JSON: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(String)
@@ -38,13 +38,43 @@ public indirect enum JSON: Equatable, Sendable {
 }
 
 public struct JSONObject: Equatable, Sendable {
-    public var members: [(key: String, value: JSON)]
+    public var members: [(key: String, value: JSON)] {
+        didSet { foldedKeyBits = Self.foldedBits(members.map(\.key)) }
+    }
     /// Byte range of the object's text in the buffer it was parsed from.
     public var range: Range<Int>
+    /// One bit per member name folded to lower case (a tiny Bloom filter), so a lookup of an
+    /// absent name usually skips the case-insensitive scan.
+    var foldedKeyBits: UInt64
 
     public init(members: [(key: String, value: JSON)], range: Range<Int>) {
         self.members = members
         self.range = range
+        foldedKeyBits = Self.foldedBits(members.map(\.key))
+    }
+
+    init(members: [(key: String, value: JSON)], range: Range<Int>, foldedKeyBits: UInt64) {
+        self.members = members
+        self.range = range
+        self.foldedKeyBits = foldedKeyBits
+    }
+
+    static func foldedBits(_ keys: [String]) -> UInt64 {
+        keys.reduce(0) { $0 | foldedBit($1) }
+    }
+
+    /// FNV-1a over the name's bytes with ASCII letters folded to lower case, reduced to one bit.
+    static func foldedBit(_ key: String) -> UInt64 {
+        var key = key
+        return key.withUTF8 { foldedBit($0) }
+    }
+
+    static func foldedBit(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt32 = 2_166_136_261
+        for b in bytes {
+            hash = (hash ^ UInt32((b >= 65 && b <= 90) ? b | 0x20 : b)) &* 16_777_619
+        }
+        return 1 << UInt64(hash & 63)
     }
 
     public static func == (a: JSONObject, b: JSONObject) -> Bool {
@@ -55,10 +85,30 @@ public struct JSONObject: Equatable, Sendable {
     /// Member lookup: exact name first, then ignoring case (CloudTrail and AWS examples mix
     /// `tableName`/`TableName`, and some data lakes lower-case every key).
     public subscript(key: String) -> JSON? {
+        // An exact match sets the same bit, so a clear bit means absent either way.
+        guard foldedKeyBits & Self.foldedBit(key) != 0 else { return nil }
         for member in members where member.key == key { return member.value }
-        for member in members where member.key.count == key.count
-            && member.key.lowercased() == key.lowercased() { return member.value }
+        for member in members where Self.equalIgnoringASCIICase(member.key, key) { return member.value }
         return nil
+    }
+
+    /// Byte-wise comparison folding ASCII letters only (member names are ASCII in practice;
+    /// no allocation, unlike `lowercased()`).
+    static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
+                for i in 0..<x.count {
+                    let p = x[i], q = y[i]
+                    if p == q { continue }
+                    let lp = (p >= 65 && p <= 90) ? p | 0x20 : p
+                    let lq = (q >= 65 && q <= 90) ? q | 0x20 : q
+                    if lp != lq { return false }
+                }
+                return true
+            }
+        }
     }
 
     public var keys: [String] { members.map(\.key) }

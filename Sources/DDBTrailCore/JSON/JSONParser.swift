@@ -79,15 +79,18 @@ public struct JSONParser {
         let start = i
         i += 1
         var members: [(key: String, value: JSON)] = []
+        var bits: UInt64 = 0
         skipWhitespace()
         if i < end, bytes[i] == UInt8(ascii: "}") {
             i += 1
-            return .object(JSONObject(members: members, range: start..<i))
+            return .object(JSONObject(members: members, range: start..<i, foldedKeyBits: 0))
         }
         while true {
             skipWhitespace()
             guard i < end, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let keyStart = i + 1
             let key = try parseString()
+            bits |= JSONObject.foldedBit(UnsafeBufferPointer(rebasing: bytes[keyStart..<(i - 1)]))
             skipWhitespace()
             guard i < end, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
             i += 1
@@ -100,7 +103,7 @@ public struct JSONParser {
             if bytes[i] == UInt8(ascii: "}") { i += 1; break }
             throw fail("expected ',' or '}' in an object")
         }
-        return .object(JSONObject(members: members, range: start..<i))
+        return .object(JSONObject(members: members, range: start..<i, foldedKeyBits: bits))
     }
 
     private mutating func parseArray(depth: Int) throws -> JSON {

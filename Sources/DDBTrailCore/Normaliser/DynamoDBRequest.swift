@@ -2,8 +2,7 @@
 /// and which key schemas it revealed. Member names are matched ignoring case, because AWS's own
 /// examples mix `tableName`/`TableName` and `key`/`Key`.
 enum DynamoDBRequest {
-    static func extract(_ record: JSONObject, into e: inout NormalisedEvent,
-                        keyTypes: (TableIdentity) -> [String: String]) {
+    static func extract(_ record: JSONObject, into e: NormalisedEvent) {
         let source = e.eventSource ?? ""
         let request = record["requestParameters"]?.object
         let response = record["responseElements"]?.object
@@ -80,7 +79,7 @@ enum DynamoDBRequest {
             var a = ItemAccess(table: t, operation: operation)
             if case .object(let k)? = key {
                 a.keyRaw = JSON.object(k).compactText
-                a.key = ItemKey.attributes(from: k, types: keyTypes(t))
+                a.key = ItemKey.attributes(from: k, types: [:])
             }
             a.attributeNames = names.map(\.compactText)
             a.indexName = request["indexName"]?.string
@@ -119,9 +118,8 @@ enum DynamoDBRequest {
                 guard let t = resolve(parsed.table) ?? resourceTables.first else { continue }
                 var a = ItemAccess(table: t, operation: parsed.operation)
                 if !parsed.keyLiterals.isEmpty {
-                    let types = keyTypes(t)
                     a.key = parsed.keyLiterals.map {
-                        ItemKey.Attribute(name: $0.name, type: types[$0.name] ?? ($0.isNumber ? "N" : "S"), value: $0.value)
+                        ItemKey.Attribute(name: $0.name, type: $0.isNumber ? "N" : nil, value: $0.value)
                     }
                     a.keyRaw = "{" + parsed.keyLiterals.map { jsonString($0.name) + ":" + ($0.isNumber ? $0.value : jsonString($0.value)) }.joined(separator: ",") + "}"
                 }
@@ -206,10 +204,13 @@ enum DynamoDBRequest {
 
     /// `arn:aws:dynamodb:<region>:<account>:table/<name>[/stream|/backup|/index/…]`
     static func table(fromARN arn: String) -> TableIdentity? {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[2] == "dynamodb" else { return nil }
-        let resource = parts[5].split(separator: "/", omittingEmptySubsequences: false)
-        guard resource.count >= 2, resource[0] == "table" || resource[0] == "global-table", !resource[1].isEmpty else { return nil }
-        return TableIdentity(account: String(parts[4]), region: String(parts[3]), name: String(resource[1]))
+        guard let f = ARN.fields(arn), f.service == "dynamodb" else { return nil }
+        let resource = f.resource
+        let prefix: Substring
+        if resource.hasPrefix("table/") { prefix = "table/" } else if resource.hasPrefix("global-table/") { prefix = "global-table/" } else { return nil }
+        let rest = resource.dropFirst(prefix.count)
+        let name = rest.firstIndex(of: "/").map { rest[..<$0] } ?? rest
+        guard !name.isEmpty else { return nil }
+        return TableIdentity(account: String(f.account), region: String(f.region), name: String(name))
     }
 }

@@ -15,6 +15,16 @@ public enum ItemKey {
         }
     }
 
+    /// Applies a table's key schema types (`types[name]`) over what the record said.
+    public static func retyped(_ attributes: [Attribute], with types: [String: String]?) -> [Attribute] {
+        guard let types, !types.isEmpty else { return attributes }
+        return attributes.map { a in
+            var a = a
+            if let t = types[a.name] { a.type = t }
+            return a
+        }
+    }
+
     public static func canonical(_ attributes: [Attribute]) -> String {
         let sorted = attributes.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
         var out = "{"
@@ -34,7 +44,8 @@ public enum ItemKey {
     }
 
     /// Reads a key as CloudTrail logs it (`{"attr": "value" | 42 | {"S": "value"}}`), typing values
-    /// with the table's key schema when one is known (`types[attr]`), else by their JSON type.
+    /// with the table's key schema when one is known (`types[attr]`), else by their JSON type
+    /// (a JSON number is N; a plain string stays untyped, which canonicalises as S).
     public static func attributes(from key: JSONObject, types: [String: String]) -> [Attribute] {
         key.members.map { member in
             if case .object(let typed) = member.value, typed.members.count == 1,
@@ -43,7 +54,7 @@ public enum ItemKey {
             }
             switch member.value {
             case .number(let n): return Attribute(name: member.key, type: types[member.key] ?? "N", value: n)
-            case .string(let s): return Attribute(name: member.key, type: types[member.key] ?? "S", value: s)
+            case .string(let s): return Attribute(name: member.key, type: types[member.key], value: s)
             default: return Attribute(name: member.key, type: nil, value: member.value.compactText)
             }
         }
@@ -95,6 +106,8 @@ public enum ItemKey {
 
 /// JSON string literal for `s`.
 func jsonString(_ s: String) -> String {
+    // Fast path: nothing to escape.
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
     var out = "\""
     for u in s.unicodeScalars {
         switch u {

@@ -5,11 +5,34 @@ public enum Timestamp {
     /// offset (`+0000`, `+11:00`), a space instead of `T`, fractions up to nanoseconds, and epoch
     /// seconds or milliseconds given as numbers. Returns nil for anything else.
     public static func normalise(_ text: String) -> String? {
+        if isCanonical(text) { return text }
         let t = text.trimmingWhitespace
         if !t.isEmpty, t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Double(t) {
             return fromEpoch(value)
         }
         return parseISO(Array(t.utf8))
+    }
+
+    /// Fast path for CloudTrail's own form `YYYY-MM-DDTHH:MM:SSZ` with plausible fields.
+    static func isCanonical(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            guard b.count == 20, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58, b[19] == 90 else { return false }
+            for k in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] where b[k] < 48 || b[k] > 57 { return false }
+            func two(_ k: Int) -> Int { Int(b[k] - 48) * 10 + Int(b[k + 1] - 48) }
+            let (month, day) = (two(5), two(8))
+            guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: two(0) * 100 + two(2)),
+                  two(11) < 24, two(14) < 60, two(17) < 60 else { return false }
+            return true
+        }
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     public static func normalise(_ json: JSON?) -> String? {
@@ -99,7 +122,7 @@ public enum Timestamp {
             i += 3
         }
         guard i == b.count else { return nil }
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 61 else { return nil }
         let days = days(fromCivil: Int64(year), month, day)
         let epoch = days * 86400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetSeconds)
         return format(epochSeconds: epoch, fraction: fraction)

@@ -1,0 +1,135 @@
+import Foundation
+
+/// What the reading thread made of the start of a file.
+enum FileOpening: Sendable {
+    /// Importable by this reader (`sniffReason` says why it matched).
+    case reader(name: String, sniffReason: String)
+    /// Not importable: status (`empty`, `unrecognised`, `unsupported`, `unreadable`), why, and the first bytes.
+    case notImported(status: String, format: String?, detail: String, excerpt: [UInt8]?)
+}
+
+/// What the reading thread learned once a file was read to its end.
+struct FileEnding: Sendable {
+    var storedSize: Int64?
+    var contentSize: Int64?
+    var storedSHA256: String?
+    var contentSHA256: String?
+    var gzip = false
+    /// Damage found after the last element (e.g. a gzip stream ending early).
+    var damage: String?
+    var sniffReason: String?
+}
+
+enum ReadingMessage: @unchecked Sendable {
+    case alreadyImported(index: Int, path: String, sha256: String)
+    case begin(index: Int, path: String, sha256: String?, opening: FileOpening)
+    case items([PreparedItem])
+    case end(FileEnding)
+    case failure(any Error)
+}
+
+/// The reading side of an import, run on its own thread: for each file, hash the stored bytes
+/// (to skip evidence already in the case), detect the format, cut, unwrap, parse and normalise,
+/// and send everything to the writing thread in batches.
+struct FileReading {
+    let paths: [String]
+    let alreadyImported: Set<String>
+    let queue: BoundedQueue<ReadingMessage>
+    static let batchSize = 256
+
+    func run() {
+        var seen = alreadyImported
+        for (index, path) in paths.enumerated() {
+            let sha256 = Self.hashStoredBytes(path)
+            if let sha256, seen.contains(sha256) {
+                guard queue.put(.alreadyImported(index: index, path: path, sha256: sha256)) else { return }
+                continue
+            }
+            if let sha256 { seen.insert(sha256) }
+            guard read(index: index, path: path, sha256: sha256) else { return }
+        }
+        queue.close()
+    }
+
+    /// Stored-bytes hash before importing, to recognise evidence already in the case.
+    static func hashStoredBytes(_ path: String) -> String? {
+        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let hasher = SHA256Hasher()
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { hasher.update($0.baseAddress!, count: $0.count) }
+        }
+        return hasher.finalizeHex()
+    }
+
+    /// Reads one file; false when the writing side gave up.
+    private func read(index: Int, path: String, sha256: String?) -> Bool {
+        func begin(_ opening: FileOpening) -> Bool {
+            queue.put(.begin(index: index, path: path, sha256: sha256, opening: opening))
+        }
+        func end(_ source: ByteSource?, sniffReason: String? = nil) -> Bool {
+            var ending = FileEnding(sniffReason: sniffReason)
+            if let source {
+                let hashes = try? source.finishHashes()
+                ending.storedSize = source.storedSize
+                ending.contentSize = source.contentSize
+                ending.storedSHA256 = hashes?.stored
+                ending.contentSHA256 = hashes?.content
+                ending.gzip = source.isGzip
+                ending.damage = source.damage?.message
+            }
+            return queue.put(.end(ending))
+        }
+        let source: ByteSource
+        let splitter: RecordSplitter
+        let head: Head
+        do {
+            source = try ByteSource(path: path)
+            splitter = RecordSplitter(source: source)
+            let bytes = try splitter.head()
+            head = Head(path: path, bytes: bytes, complete: bytes.count < 64 * 1024)
+        } catch {
+            return begin(.notImported(status: "unreadable", format: nil, detail: "cannot read file: \(error)", excerpt: nil)) && end(nil)
+        }
+        let reader: any RecordReader
+        switch ReaderRegistry.detect(head) {
+        case .blank:
+            return begin(.notImported(status: "empty", format: nil, detail: "the file holds no data", excerpt: nil)) && end(source)
+        case .unrecognised(let why):
+            return begin(.notImported(status: "unrecognised", format: nil, detail: "unrecognised format: \(why)",
+                                      excerpt: Array(head.bytes.prefix(512)))) && end(source)
+        case .ambiguous(let names):
+            return begin(.notImported(status: "unrecognised", format: nil,
+                                      detail: "ambiguous format: matches \(names.joined(separator: " and "))",
+                                      excerpt: Array(head.bytes.prefix(512)))) && end(source)
+        case .reader(let r):
+            reader = r
+        }
+        let reason = reader.sniff(head) ?? reader.name
+        if reader.unsupported != nil {
+            return begin(.notImported(status: "unsupported", format: reader.name, detail: reason, excerpt: nil)) && end(source)
+        }
+        guard begin(.reader(name: reader.name, sniffReason: reason)) else { return false }
+        splitter.start(reader.layout(for: head))
+        var batch: [PreparedItem] = []
+        batch.reserveCapacity(Self.batchSize)
+        do {
+            while let item = try splitter.next() {
+                var prepared = PreparedItem.prepare(item, reader: reader)
+                if case .damage(let offset, let message) = prepared, let damage = source.damage {
+                    prepared = .damage(offset: offset, message: "\(damage.message); \(message)")
+                }
+                batch.append(prepared)
+                if batch.count == Self.batchSize {
+                    guard queue.put(.items(batch)) else { return false }
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        } catch {
+            // A read error ends this file, not the import.
+            batch.append(.damage(offset: source.contentSize, message: "read error: \(error); the rest of the file was not read"))
+        }
+        if !batch.isEmpty, !queue.put(.items(batch)) { return false }
+        return end(source, sniffReason: reason)
+    }
+}

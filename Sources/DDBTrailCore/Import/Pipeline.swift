@@ -1,0 +1,96 @@
+import Foundation
+
+/// A record made ready for writing on the reading thread: cut, unwrapped, parsed and normalised.
+enum PreparedItem: @unchecked Sendable {
+    case event(NormalisedEvent, raw: [UInt8], element: RawElement, invalidUTF8: Bool)
+    case digest(JSONObject, element: RawElement)
+    case rejected(element: RawElement, reason: String)
+    case damage(offset: Int64, message: String)
+    case failure(any Error)
+
+    static func prepare(_ item: SplitItem, reader: any RecordReader) -> PreparedItem {
+        switch item {
+        case .damage(let offset, let message):
+            return .damage(offset: offset, message: message)
+        case .element(let element):
+            switch reader.unwrap(element) {
+            case .rejected(let reason): return .rejected(element: element, reason: reason)
+            case .digest(let digest, _): return .digest(digest, element: element)
+            case .cloudTrail(let record, let raw):
+                return .event(CloudTrailNormaliser.normalise(record), raw: raw, element: element,
+                              invalidUTF8: String(validating: raw, as: UTF8.self) == nil)
+            }
+        }
+    }
+}
+
+/// A bounded hand-off between the reading thread and the writing thread, so memory stays bounded
+/// however far reading runs ahead.
+final class BoundedQueue<Element>: @unchecked Sendable {
+    private var items: [Element] = []
+    private var head = 0
+    private let capacity: Int
+    private let condition = NSCondition()
+    private var closed = false
+    private var cancelled = false
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// False when the consumer gave up; the producer should stop.
+    @discardableResult
+    func put(_ item: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count - head >= capacity && !cancelled { condition.wait() }
+        if cancelled { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// Nil once the producer closed the queue and everything was taken.
+    func take() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count - head == 0 && !closed { condition.wait() }
+        guard items.count - head > 0 else { return nil }
+        let item = items[head]
+        head += 1
+        if head > 64 { items.removeFirst(head); head = 0 }
+        condition.broadcast()
+        return item
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Runs `body` on its own thread; `finish()` waits for it.
+final class ProducerThread: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let body: () -> Void
+
+    init(_ body: @escaping () -> Void) { self.body = body }
+
+    func start() {
+        let thread = Thread { [self] in
+            body()
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func finish() { done.wait() }
+}

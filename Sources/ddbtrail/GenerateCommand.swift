@@ -1,0 +1,48 @@
+import ArgumentParser
+import DDBTrailCore
+import Foundation
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate a synthetic CloudTrail corpus for benchmarks or the demo incident.",
+        discussion: """
+            Writes gzip'd CloudTrail log files in the S3 key layout (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/…) \
+            under the output directory. The same --seed always produces the same bytes. The hottest item is table \
+            Orders, key {"customerId":"C-1001","orderId":"O-77"}.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Number of records to write, duplicates included.", valueName: "n"))
+    var records = 1_000_000
+
+    @Option(name: .customLong("records-per-file"), help: ArgumentHelp("Records in each log file.", valueName: "n"))
+    var recordsPerFile = 1_000
+
+    @Option(name: .long, help: ArgumentHelp("Seed of the pseudo-random generator.", valueName: "n"))
+    var seed: UInt64 = 1
+
+    @Flag(name: .long, help: "Write the bundled demo incident (uncompressed) instead of a corpus.")
+    var demo = false
+
+    @Argument(help: ArgumentHelp("Directory to write into (created if missing).", valueName: "output-dir"))
+    var directory: String
+
+    func validate() throws {
+        guard records > 0 else { throw ValidationError("--records must be positive, got \(records)") }
+        guard recordsPerFile > 0 else { throw ValidationError("--records-per-file must be positive, got \(recordsPerFile)") }
+    }
+
+    func run() throws {
+        if demo {
+            let paths = try CorpusGenerator.writeDemoIncident(to: directory)
+            print("wrote the demo incident: \(paths.count) files to \(directory)")
+            return
+        }
+        var generator = CorpusGenerator(seed: seed)
+        let summary = try generator.writeCorpus(to: directory, records: records, recordsPerFile: recordsPerFile)
+        let megabytes = String(format: "%.1f", Double(summary.bytes) / 1_048_576)
+        let uncompressed = String(format: "%.1f", Double(summary.uncompressedBytes) / 1_048_576)
+        print("wrote \(summary.records) records (\(summary.duplicates) duplicates) in \(summary.files) files, "
+            + "\(megabytes) MiB gzip (\(uncompressed) MiB JSON), to \(directory)")
+    }
+}
