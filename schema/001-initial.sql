@@ -49,7 +49,7 @@ CREATE INDEX principals_by_arn ON principals(arn);
 -- One row per CloudTrail record, stored once however many files repeat it.
 CREATE TABLE events (
     id                   INTEGER PRIMARY KEY,
-    dedupe_key           TEXT NOT NULL UNIQUE, -- event_id || '|' || recipient_account_id; 'sha256:' || hash of raw when the record has no eventID
+    dedupe_key           BLOB NOT NULL UNIQUE, -- first 16 bytes of SHA-256 of eventID '|' recipientAccountId, or of the raw record when it has no eventID
     event_id             TEXT,    -- eventID
     event_time           TEXT,    -- eventTime normalised to UTC; NULL if missing or unreadable (an import_errors warning says so)
     event_version        TEXT,
@@ -97,6 +97,7 @@ CREATE TABLE ddb_tables (
     name       TEXT NOT NULL,
     UNIQUE (account_id, region, name)
 );
+CREATE INDEX ddb_tables_by_name ON ddb_tables(name);
 
 -- One row per (event, table, item) a DynamoDB data-plane call touched. Batch and transaction
 -- members each get a row; Query and Scan get one row with no key.
@@ -111,7 +112,7 @@ CREATE TABLE item_accesses (
     attribute_names TEXT,          -- attribute names the request declared (PutItem item list, update expression and names), JSON
     index_name      TEXT           -- Query/Scan/PartiQL index
 );
-CREATE INDEX item_accesses_by_key ON item_accesses(table_id, item_key);
+CREATE INDEX item_accesses_by_key ON item_accesses(item_key, table_id);
 CREATE INDEX item_accesses_by_event ON item_accesses(event_id);
 
 -- Tables a call referred to, by the member that named them, for every call that has no

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DDBTrailCore
+import Foundation
 
 struct SQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,13 +20,21 @@ struct SQLCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Bind a named parameter (repeatable).", valueName: "name=value"))
     var param: [String] = []
 
+    @Flag(name: .long, help: "Print how long the query took (running it and writing every row) to standard error.")
+    var timer = false
+
     func run() throws {
         let parameters = try parseParameters(param)
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let statement = try QueryRunner.prepare(db, sql: query, parameters: parameters)
         let (sink, close) = try outputOptions.makeSink()
         let renderer = ResultRenderer(columns: statement.columnNames, options: outputOptions.renderOptions, sink: sink)
-        try QueryRunner.run(statement, into: renderer)
+        let started = DispatchTime.now().uptimeNanoseconds
+        let rows = try QueryRunner.run(statement, into: renderer)
         try close()
+        if timer {
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            printError(String(format: "run time: %.2f ms, %d rows", ms, rows))
+        }
     }
 }

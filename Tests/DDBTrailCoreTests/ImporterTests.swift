@@ -120,6 +120,8 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         }
         #expect(try c.count("SELECT count(*) FROM source_files WHERE import_finished_at IS NULL") == 0)
         #expect(try c.count("SELECT count(*) FROM digest_files") >= 4)
+        // Foreign keys are declared but not enforced while importing (for speed): check them here.
+        #expect(try c.rows("PRAGMA foreign_key_check").isEmpty)
         // Data events answer who called which API on which key from where.
         let rows = try c.rows("""
             SELECT p.arn, e.event_name, a.item_key, e.source_ip FROM item_accesses a JOIN events e ON e.id = a.event_id

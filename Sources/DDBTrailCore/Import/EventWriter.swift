@@ -69,13 +69,14 @@ final class EventWriter {
 
     /// Stores one event unless it is already stored; returns what happened.
     func write(_ e: NormalisedEvent, raw: [UInt8], element: RawElement, fileID: Int64) throws -> Outcome {
-        let dedupe = e.dedupeKey ?? "sha256:" + SHA256Hasher.hex(of: raw)
+        let dedupe = e.dedupeHash(raw: raw)
         let principal = try e.principal.map(principalID)
         let insert = insertEvent
         insert.reset()
-        let texts: [String?] = [dedupe, e.eventID, e.eventTime, e.eventVersion, e.eventSource, e.eventName, e.eventType,
+        try insert.bind(.blob(dedupe), at: 1)
+        let texts: [String?] = [e.eventID, e.eventTime, e.eventVersion, e.eventSource, e.eventName, e.eventType,
                                 e.eventCategory]
-        for (i, t) in texts.enumerated() { try insert.bind(text: t, at: i + 1) }
+        for (i, t) in texts.enumerated() { try insert.bind(text: t, at: i + 2) }
         try insert.bind(integer: e.readOnly.map { $0 ? 1 : 0 }, at: 9)
         try insert.bind(integer: e.managementEvent.map { $0 ? 1 : 0 }, at: 10)
         let more: [String?] = [e.awsRegion, e.recipientAccountId, e.requestID, e.sharedEventID, e.sourceIPAddress,
@@ -90,7 +91,7 @@ final class EventWriter {
         try insert.bind(.text(raw), at: 26)
         try insert.run()
         if db.changes == 0 {
-            let existing = try db.rows("SELECT id, source_file_id, record_index FROM events WHERE dedupe_key = ?", [.string(dedupe)])[0]
+            let existing = try db.rows("SELECT id, source_file_id, record_index FROM events WHERE dedupe_key = ?", [.blob(dedupe)])[0]
             let id = existing[0].int64Value!
             if existing[1].int64Value == fileID, existing[2].int64Value == Int64(element.index) {
                 return .alreadyFromThisFile(id) // an interrupted import of this file is being completed

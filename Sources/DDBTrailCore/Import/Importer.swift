@@ -157,6 +157,7 @@ public final class Importer {
             throw error
         }
         report.keysRecanonicalised = try db.transaction { try writer.recanonicaliseKeys() }
+        try CaseDatabase.finishImport(db)
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

@@ -27,6 +27,15 @@ final class SHA256Hasher {
         return hexString(digest)
     }
 
+    static func digest(of bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        bytes.withUnsafeBytes { b in
+            _ = EVP_Digest(b.baseAddress, b.count, &digest, &length, EVP_sha256(), nil)
+        }
+        return digest
+    }
+
     static func hex(of bytes: [UInt8]) -> String {
         let hasher = SHA256Hasher()
         hasher.update(bytes)

@@ -97,6 +97,12 @@ public final class NormalisedEvent: @unchecked Sendable {
     public var dedupeKey: String? {
         eventID.map { $0 + "|" + (recipientAccountId ?? "") }
     }
+
+    /// What the database stores for dedupe: 16 bytes of SHA-256 of `dedupeKey`, or of the raw
+    /// record when there is no eventID. A short fixed-size key keeps the unique index small.
+    public func dedupeHash(raw: [UInt8]) -> [UInt8] {
+        Array(SHA256Hasher.digest(of: dedupeKey.map { Array($0.utf8) } ?? raw).prefix(16))
+    }
 }
 
 public enum CloudTrailNormaliser {
