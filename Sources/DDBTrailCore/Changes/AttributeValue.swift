@@ -1,0 +1,481 @@
+/// One DynamoDB attribute value, as carried in stream images, exports and GetItem output
+/// (`{"S":"x"}`, `{"N":"1.5"}`, …).
+///
+/// Numbers keep their original decimal text (never a `Double`); binaries hold decoded bytes;
+/// maps keep their member order. Equality (`==`, `isEqual(to:)`) is DynamoDB's meaning of
+/// equality, not the spelling: numbers compare as decimals, sets ignore order and duplicates,
+/// maps ignore member order, strings compare by their UTF-8 bytes.
+public indirect enum AttributeValue: Sendable {
+    case s(String)
+    case n(String)
+    case b([UInt8])
+    case bool(Bool)
+    case null
+    case m([(String, AttributeValue)])
+    case l([AttributeValue])
+    case ss([String])
+    case ns([String])
+    case bs([[UInt8]])
+
+    /// The wire type key: "S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS" or "BS".
+    public var typeName: String {
+        switch self {
+        case .s: return "S"
+        case .n: return "N"
+        case .b: return "B"
+        case .bool: return "BOOL"
+        case .null: return "NULL"
+        case .m: return "M"
+        case .l: return "L"
+        case .ss: return "SS"
+        case .ns: return "NS"
+        case .bs: return "BS"
+        }
+    }
+
+    static let typeNames = ["S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"]
+}
+
+// MARK: - Parsing
+
+/// A typed value that cannot be read. `path` names the value inside its image, e.g.
+/// `NewImage.addresses[2].zip`.
+public struct AttributeValueError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { (path.isEmpty ? "value" : path) + ": " + message }
+}
+
+extension AttributeValue {
+    /// Things that were accepted although real DynamoDB would not produce them (a `B` that is
+    /// not base64, `"BOOL":"true"`, an empty set, …). One message per occurrence, with its path.
+    public struct ParseNotes: Sendable, Equatable {
+        public var messages: [String] = []
+        public init() {}
+        /// True when anything had to be read leniently.
+        public var lenient: Bool { !messages.isEmpty }
+
+        mutating func add(_ path: String, _ message: String) {
+            messages.append((path.isEmpty ? "value" : path) + ": " + message)
+        }
+    }
+
+    /// Reads one typed value (`{"S":"x"}`, `{"M":{…}}`, …). `path` is used in error messages.
+    public static func parse(_ json: JSON, path: String = "") throws -> AttributeValue {
+        var notes = ParseNotes()
+        return try parse(json, path: path, notes: &notes)
+    }
+
+    /// Reads one typed value, recording anything accepted leniently in `notes`.
+    public static func parse(_ json: JSON, path: String = "", notes: inout ParseNotes) throws -> AttributeValue {
+        guard case .object(let object) = json else {
+            throw AttributeValueError(path: path, message: "expected a typed value object such as {\"S\":…}, found \(describe(json))")
+        }
+        guard object.members.count == 1 else {
+            if object.members.isEmpty {
+                throw AttributeValueError(path: path, message: "typed value object has no type key")
+            }
+            let keys = object.members.map { jsonString($0.key) }.joined(separator: ", ")
+            throw AttributeValueError(path: path, message: "typed value object has \(object.members.count) keys (\(keys)); expected exactly one type key")
+        }
+        let (key, value) = object.members[0]
+        var type = key
+        if !typeNames.contains(key) {
+            guard let match = typeNames.first(where: { $0.lowercased() == key.lowercased() }) else {
+                throw AttributeValueError(path: path, message: "unknown type key \(jsonString(key))")
+            }
+            notes.add(path, "type key \(jsonString(key)) read as \(match)")
+            type = match
+        }
+
+        switch type {
+        case "S":
+            switch value {
+            case .string(let s): return .s(s)
+            case .number(let text):
+                notes.add(path, "S given as a JSON number")
+                return .s(text)
+            default:
+                throw AttributeValueError(path: path, message: "S must be a string, found \(describe(value))")
+            }
+
+        case "N":
+            return .n(try number(value, path: path, what: "N", notes: &notes))
+
+        case "B":
+            guard case .string(let text) = value else {
+                throw AttributeValueError(path: path, message: "B must be a base64 string, found \(describe(value))")
+            }
+            return .b(binary(text, path: path, notes: &notes))
+
+        case "BOOL":
+            switch value {
+            case .bool(let b): return .bool(b)
+            case .string:
+                if let b = value.flexibleBool {
+                    notes.add(path, "BOOL given as a string")
+                    return .bool(b)
+                }
+            default: break
+            }
+            throw AttributeValueError(path: path, message: "BOOL must be true or false, found \(describe(value))")
+
+        case "NULL":
+            switch value {
+            case .bool(true): return .null
+            case .bool(false):
+                notes.add(path, "NULL given as false")
+                return .null
+            case .string:
+                if let b = value.flexibleBool {
+                    notes.add(path, b ? "NULL given as a string" : "NULL given as \"false\"")
+                    return .null
+                }
+            default: break
+            }
+            throw AttributeValueError(path: path, message: "NULL must be true, found \(describe(value))")
+
+        case "M":
+            guard case .object(let members) = value else {
+                throw AttributeValueError(path: path, message: "M must be an object, found \(describe(value))")
+            }
+            return .m(try parseMembers(members, path: path, notes: &notes))
+
+        case "L":
+            guard case .array(let elements) = value else {
+                throw AttributeValueError(path: path, message: "L must be an array, found \(describe(value))")
+            }
+            var out: [AttributeValue] = []
+            out.reserveCapacity(elements.count)
+            for (i, element) in elements.enumerated() {
+                out.append(try parse(element, path: AttributePath.index(path, i), notes: &notes))
+            }
+            return .l(out)
+
+        case "SS":
+            let elements = try setElements(value, path: path, type: "SS", notes: &notes)
+            var out: [String] = []
+            for (i, element) in elements.enumerated() {
+                switch element {
+                case .string(let s): out.append(s)
+                case .number(let text):
+                    notes.add(AttributePath.index(path, i), "SS element given as a JSON number")
+                    out.append(text)
+                default:
+                    throw AttributeValueError(path: AttributePath.index(path, i), message: "SS element must be a string, found \(describe(element))")
+                }
+            }
+            if Set(out.map { Array($0.utf8) }).count != out.count { notes.add(path, "SS has duplicate elements") }
+            return .ss(out)
+
+        case "NS":
+            let elements = try setElements(value, path: path, type: "NS", notes: &notes)
+            var out: [String] = []
+            for (i, element) in elements.enumerated() {
+                out.append(try number(element, path: AttributePath.index(path, i), what: "NS element", notes: &notes))
+            }
+            if Set(out.map { ItemKey.normaliseDecimal($0) ?? $0 }).count != out.count { notes.add(path, "NS has duplicate elements") }
+            return .ns(out)
+
+        default: // "BS"
+            let elements = try setElements(value, path: path, type: "BS", notes: &notes)
+            var out: [[UInt8]] = []
+            for (i, element) in elements.enumerated() {
+                guard case .string(let text) = element else {
+                    throw AttributeValueError(path: AttributePath.index(path, i), message: "BS element must be a base64 string, found \(describe(element))")
+                }
+                out.append(binary(text, path: AttributePath.index(path, i), notes: &notes))
+            }
+            if Set(out).count != out.count { notes.add(path, "BS has duplicate elements") }
+            return .bs(out)
+        }
+    }
+
+    /// Reads an image or `Keys` map: `{"name": {"S": …}, …}`, member order kept. `path` (e.g.
+    /// "NewImage") prefixes the attribute paths in error messages.
+    public static func parseItem(_ object: JSONObject, path: String = "") throws -> [(String, AttributeValue)] {
+        var notes = ParseNotes()
+        return try parseMembers(object, path: path, notes: &notes)
+    }
+
+    /// Reads an image or `Keys` map, recording anything accepted leniently in `notes`.
+    public static func parseItem(_ object: JSONObject, path: String = "", notes: inout ParseNotes) throws -> [(String, AttributeValue)] {
+        try parseMembers(object, path: path, notes: &notes)
+    }
+
+    private static func parseMembers(_ object: JSONObject, path: String, notes: inout ParseNotes) throws -> [(String, AttributeValue)] {
+        var out: [(String, AttributeValue)] = []
+        out.reserveCapacity(object.members.count)
+        var seen = Set<[UInt8]>()
+        for member in object.members {
+            let memberPath = AttributePath.member(path, member.key)
+            if !seen.insert(Array(member.key.utf8)).inserted {
+                notes.add(memberPath, "duplicate attribute name (the first one counts when comparing)")
+            }
+            out.append((member.key, try parse(member.value, path: memberPath, notes: &notes)))
+        }
+        return out
+    }
+
+    private static func number(_ value: JSON, path: String, what: String, notes: inout ParseNotes) throws -> String {
+        let text: String
+        switch value {
+        case .string(let s): text = s
+        case .number(let s):
+            notes.add(path, "\(what) given as a JSON number")
+            text = s
+        default:
+            throw AttributeValueError(path: path, message: "\(what) must be a number string, found \(describe(value))")
+        }
+        guard ItemKey.normaliseDecimal(text) != nil else {
+            throw AttributeValueError(path: path, message: "\(what) \(jsonString(text)) is not a decimal number")
+        }
+        return text
+    }
+
+    /// Decoded bytes of a base64 string. Text that is not base64 is kept as its UTF-8 bytes and
+    /// noted; base64 that decodes but is not in the standard padded spelling is only noted.
+    private static func binary(_ text: String, path: String, notes: inout ParseNotes) -> [UInt8] {
+        let significant = text.utf8.filter { $0 != UInt8(ascii: "=") && $0 != 10 && $0 != 13 }.count
+        if let bytes = Base64.decode(text), significant % 4 != 1 {
+            if Base64.encode(bytes) != text { notes.add(path, "binary is not in standard padded base64") }
+            return bytes
+        }
+        notes.add(path, "binary is not base64; kept as its UTF-8 bytes")
+        return Array(text.utf8)
+    }
+
+    private static func setElements(_ value: JSON, path: String, type: String, notes: inout ParseNotes) throws -> [JSON] {
+        guard case .array(let elements) = value else {
+            throw AttributeValueError(path: path, message: "\(type) must be an array, found \(describe(value))")
+        }
+        if elements.isEmpty { notes.add(path, "empty \(type) (DynamoDB sets cannot be empty)") }
+        return elements
+    }
+
+    private static func describe(_ json: JSON) -> String {
+        switch json {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return "number \(n)"
+        case .string(let s):
+            let shown = s.count > 40 ? String(s.prefix(40)) + "…" : s
+            return "string \(jsonString(shown))"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
+
+// MARK: - Equality
+
+extension AttributeValue: Equatable {
+    /// Semantic equality; see `isEqual(to:)`.
+    public static func == (a: AttributeValue, b: AttributeValue) -> Bool { a.isEqual(to: b) }
+
+    /// DynamoDB equality: N as decimals ("1.50" equals "1.5", "1E2" equals "100"); B and BS by
+    /// bytes; SS, NS and BS as sets (order and duplicates ignored); M as maps (member order
+    /// ignored, the first of duplicate names counts); L element by element; S by UTF-8 bytes.
+    /// Values of different types are never equal.
+    public func isEqual(to other: AttributeValue) -> Bool {
+        switch (self, other) {
+        case (.s(let x), .s(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.n(let x), .n(let y)): return Self.decimalKey(x) == Self.decimalKey(y)
+        case (.b(let x), .b(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.null, .null): return true
+        case (.m(let x), .m(let y)):
+            let mx = Self.mapByName(x), my = Self.mapByName(y)
+            guard mx.count == my.count else { return false }
+            for (name, value) in mx {
+                guard let otherValue = my[name], value.isEqual(to: otherValue) else { return false }
+            }
+            return true
+        case (.l(let x), .l(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0.isEqual(to: $1) }
+        case (.ss(let x), .ss(let y)): return Set(x.map { Array($0.utf8) }) == Set(y.map { Array($0.utf8) })
+        case (.ns(let x), .ns(let y)): return Set(x.map(Self.decimalKey)) == Set(y.map(Self.decimalKey))
+        case (.bs(let x), .bs(let y)): return Set(x) == Set(y)
+        default: return false
+        }
+    }
+
+    /// Canonical decimal text, or the text itself if it is not a number (only possible for
+    /// values built in code, since parsing rejects such numbers).
+    static func decimalKey(_ text: String) -> String { ItemKey.normaliseDecimal(text) ?? text }
+
+    /// Members by UTF-8 name; the first of duplicate names wins.
+    static func mapByName(_ members: [(String, AttributeValue)]) -> [[UInt8]: AttributeValue] {
+        var out: [[UInt8]: AttributeValue] = [:]
+        out.reserveCapacity(members.count)
+        for (name, value) in members where out[Array(name.utf8)] == nil { out[Array(name.utf8)] = value }
+        return out
+    }
+}
+
+// MARK: - Serialisation
+
+extension AttributeValue {
+    /// Plain (untyped) JSON for querying: S → string, N → the normalised decimal as a number
+    /// literal (exact; no `Double`), B → base64 string, BOOL → bool, NULL → null, M → object in
+    /// original member order, L → array, SS → strings, NS → number literals, BS → base64
+    /// strings (sets in their original order).
+    public var plainJSON: String {
+        var out = ""
+        writePlain(into: &out)
+        return out
+    }
+
+    /// Plain JSON object for a whole image, members in original order.
+    public static func plainJSON(item: [(String, AttributeValue)]) -> String {
+        var out = "{"
+        for (i, (name, value)) in item.enumerated() {
+            if i > 0 { out += "," }
+            out += jsonString(name)
+            out += ":"
+            value.writePlain(into: &out)
+        }
+        return out + "}"
+    }
+
+    private func writePlain(into out: inout String) {
+        switch self {
+        case .s(let s): out += jsonString(s)
+        case .n(let text): out += Self.numberLiteral(text)
+        case .b(let bytes): out += jsonString(Base64.encode(bytes))
+        case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
+        case .m(let members): out += Self.plainJSON(item: members)
+        case .l(let elements):
+            out += "["
+            for (i, element) in elements.enumerated() {
+                if i > 0 { out += "," }
+                element.writePlain(into: &out)
+            }
+            out += "]"
+        case .ss(let elements): out += "[" + elements.map(jsonString).joined(separator: ",") + "]"
+        case .ns(let elements): out += "[" + elements.map(Self.numberLiteral).joined(separator: ",") + "]"
+        case .bs(let elements): out += "[" + elements.map { jsonString(Base64.encode($0)) }.joined(separator: ",") + "]"
+        }
+    }
+
+    /// The normalised decimal as a JSON number literal; text that is not a number becomes a
+    /// JSON string so the output stays valid.
+    private static func numberLiteral(_ text: String) -> String {
+        ItemKey.normaliseDecimal(text) ?? jsonString(text)
+    }
+
+    /// Canonical typed wire form, e.g. `{"M":{"a":{"N":"1.5"}}}`: numbers normalised, binaries
+    /// in standard padded base64, map members sorted by name (UTF-8 byte order, first of
+    /// duplicates kept), set elements sorted and de-duplicated (NS numerically, SS and BS by
+    /// bytes), lists in order. Two values are `==` exactly when their `typedJSON` is the same.
+    public var typedJSON: String {
+        var out = ""
+        writeTyped(into: &out)
+        return out
+    }
+
+    /// Canonical typed form of a whole image (an object of typed values, names sorted).
+    public static func typedJSON(item: [(String, AttributeValue)]) -> String {
+        var out = ""
+        writeTypedMembers(item, into: &out)
+        return out
+    }
+
+    private static func writeTypedMembers(_ members: [(String, AttributeValue)], into out: inout String) {
+        let sorted = mapByName(members).sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        out += "{"
+        for (i, (name, value)) in sorted.enumerated() {
+            if i > 0 { out += "," }
+            out += jsonString(String(decoding: name, as: UTF8.self))
+            out += ":"
+            value.writeTyped(into: &out)
+        }
+        out += "}"
+    }
+
+    private func writeTyped(into out: inout String) {
+        switch self {
+        case .s(let s): out += "{\"S\":" + jsonString(s) + "}"
+        case .n(let text): out += "{\"N\":" + jsonString(Self.decimalKey(text)) + "}"
+        case .b(let bytes): out += "{\"B\":" + jsonString(Base64.encode(bytes)) + "}"
+        case .bool(let b): out += b ? "{\"BOOL\":true}" : "{\"BOOL\":false}"
+        case .null: out += "{\"NULL\":true}"
+        case .m(let members):
+            out += "{\"M\":"
+            Self.writeTypedMembers(members, into: &out)
+            out += "}"
+        case .l(let elements):
+            out += "{\"L\":["
+            for (i, element) in elements.enumerated() {
+                if i > 0 { out += "," }
+                element.writeTyped(into: &out)
+            }
+            out += "]}"
+        case .ss(let elements):
+            let sorted = Set(elements.map { Array($0.utf8) }).sorted { $0.lexicographicallyPrecedes($1) }
+            out += "{\"SS\":[" + sorted.map { jsonString(String(decoding: $0, as: UTF8.self)) }.joined(separator: ",") + "]}"
+        case .ns(let elements):
+            let sorted = Set(elements.map(Self.decimalKey)).sorted(by: Self.decimalLess)
+            out += "{\"NS\":[" + sorted.map(jsonString).joined(separator: ",") + "]}"
+        case .bs(let elements):
+            let sorted = Set(elements).sorted { $0.lexicographicallyPrecedes($1) }
+            out += "{\"BS\":[" + sorted.map { jsonString(Base64.encode($0)) }.joined(separator: ",") + "]}"
+        }
+    }
+
+    /// Numeric order of two canonical decimals (as produced by `ItemKey.normaliseDecimal`);
+    /// anything else sorts after the numbers, by text.
+    static func decimalLess(_ a: String, _ b: String) -> Bool {
+        let pa = DecimalParts(a), pb = DecimalParts(b)
+        guard let x = pa, let y = pb else {
+            if pa != nil { return true }
+            if pb != nil { return false }
+            return a.utf8.lexicographicallyPrecedes(b.utf8)
+        }
+        if x.negative != y.negative { return x.negative }
+        let magnitudeLess: Bool
+        if x.integer.count != y.integer.count {
+            magnitudeLess = x.integer.count < y.integer.count
+        } else if x.integer != y.integer {
+            magnitudeLess = x.integer.lexicographicallyPrecedes(y.integer)
+        } else if x.fraction != y.fraction {
+            magnitudeLess = x.fraction.lexicographicallyPrecedes(y.fraction)
+        } else {
+            return false
+        }
+        return x.negative ? !magnitudeLess : magnitudeLess
+    }
+
+    private struct DecimalParts {
+        var negative: Bool
+        var integer: [UInt8]   // no leading zeros; empty for zero
+        var fraction: [UInt8]  // no trailing zeros
+
+        init?(_ canonical: String) {
+            var bytes = Array(canonical.utf8)
+            negative = bytes.first == UInt8(ascii: "-")
+            if negative { bytes.removeFirst() }
+            guard !bytes.isEmpty, bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: ".") }) else { return nil }
+            if let point = bytes.firstIndex(of: UInt8(ascii: ".")) {
+                integer = Array(bytes[..<point])
+                fraction = Array(bytes[(point + 1)...])
+            } else {
+                integer = bytes
+                fraction = []
+            }
+            while integer.first == 48 { integer.removeFirst() }
+            while fraction.last == 48 { fraction.removeLast() }
+        }
+    }
+}
+
+extension AttributeValue: CustomStringConvertible {
+    public var description: String { typedJSON }
+}

@@ -1,0 +1,110 @@
+/// Paths to values inside an item: attribute names joined with `.`, list indexes as `[i]`.
+/// A name that is empty or contains `.`, `[`, `]`, `"`, whitespace or a control character is
+/// written as a JSON string (`"na.me"`), so every path reads back one way only.
+public enum AttributePath {
+    /// `parent.name` (or just `name` at the top), quoting the name when needed.
+    public static func member(_ parent: String, _ name: String) -> String {
+        let component = quotedIfNeeded(name)
+        return parent.isEmpty ? component : parent + "." + component
+    }
+
+    /// `parent[index]`.
+    public static func index(_ parent: String, _ index: Int) -> String {
+        parent + "[" + String(index) + "]"
+    }
+
+    /// The name as it appears in a path.
+    public static func quotedIfNeeded(_ name: String) -> String {
+        let needsQuotes = name.isEmpty || name.unicodeScalars.contains { u in
+            u == "." || u == "[" || u == "]" || u == "\"" || u.properties.isWhitespace
+                || u.value < 0x20 || (u.value >= 0x7F && u.value < 0xA0)
+        }
+        return needsQuotes ? jsonString(name) : name
+    }
+}
+
+/// What changed between two images of one item (stream OldImage/NewImage, or two exports).
+public struct ItemDiff: Sendable, Equatable {
+    public struct Change: Sendable, Equatable {
+        /// Where the value sits, in `AttributePath` syntax (e.g. `address."zip code"`).
+        public var path: String
+        /// The value before; nil for an added value.
+        public var old: AttributeValue?
+        /// The value after; nil for a removed value.
+        public var new: AttributeValue?
+
+        public init(path: String, old: AttributeValue?, new: AttributeValue?) {
+            self.path = path
+            self.old = old
+            self.new = new
+        }
+    }
+
+    public var added: [Change]
+    public var removed: [Change]
+    public var changed: [Change]
+
+    public init(added: [Change] = [], removed: [Change] = [], changed: [Change] = []) {
+        self.added = added
+        self.removed = removed
+        self.changed = changed
+    }
+
+    public var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
+
+    /// Compares two images. A missing image (INSERT has no old one, REMOVE no new one) counts
+    /// as an empty item. Attributes only in `new` are added, only in `old` removed, in both but
+    /// not equal (`AttributeValue.isEqual`) changed. Where both sides are maps the comparison
+    /// goes inside and reports nested paths; lists and sets are compared whole. Each list is
+    /// sorted by path (UTF-8 byte order). For duplicate names the first one counts.
+    public static func between(old: [(String, AttributeValue)]?, new: [(String, AttributeValue)]?) -> ItemDiff {
+        var diff = ItemDiff()
+        compare(old ?? [], new ?? [], path: "", into: &diff)
+        let byPath: (Change, Change) -> Bool = { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        diff.added.sort(by: byPath)
+        diff.removed.sort(by: byPath)
+        diff.changed.sort(by: byPath)
+        return diff
+    }
+
+    private static func compare(_ old: [(String, AttributeValue)], _ new: [(String, AttributeValue)],
+                                path: String, into diff: inout ItemDiff) {
+        let oldByName = AttributeValue.mapByName(old)
+        var seen = Set<[UInt8]>()
+        for (name, newValue) in new {
+            let key = Array(name.utf8)
+            guard seen.insert(key).inserted else { continue }
+            let memberPath = AttributePath.member(path, name)
+            guard let oldValue = oldByName[key] else {
+                diff.added.append(Change(path: memberPath, old: nil, new: newValue))
+                continue
+            }
+            if oldValue.isEqual(to: newValue) { continue }
+            if case .m(let oldMembers) = oldValue, case .m(let newMembers) = newValue {
+                compare(oldMembers, newMembers, path: memberPath, into: &diff)
+            } else {
+                diff.changed.append(Change(path: memberPath, old: oldValue, new: newValue))
+            }
+        }
+        var seenOld = Set<[UInt8]>()
+        for (name, oldValue) in old {
+            let key = Array(name.utf8)
+            guard seenOld.insert(key).inserted, !seen.contains(key) else { continue }
+            diff.removed.append(Change(path: AttributePath.member(path, name), old: oldValue, new: nil))
+        }
+    }
+
+    /// `{"added":{path:value,…},"removed":{path:value,…},"changed":{path:{"old":…,"new":…},…}}`
+    /// with values in `AttributeValue.plainJSON` form and paths in sorted order.
+    public var json: String {
+        func section(_ changes: [Change], _ render: (Change) -> String) -> String {
+            "{" + changes.map { jsonString($0.path) + ":" + render($0) }.joined(separator: ",") + "}"
+        }
+        let added = section(added) { $0.new?.plainJSON ?? "null" }
+        let removed = section(removed) { $0.old?.plainJSON ?? "null" }
+        let changed = section(changed) {
+            "{\"old\":" + ($0.old?.plainJSON ?? "null") + ",\"new\":" + ($0.new?.plainJSON ?? "null") + "}"
+        }
+        return "{\"added\":" + added + ",\"removed\":" + removed + ",\"changed\":" + changed + "}"
+    }
+}
