@@ -21,6 +21,9 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Print no progress and no per-record diagnostics; only the summary.")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp("Table (name or ARN) of DynamoDB Streams pages that name none and have no describe-stream output beside them.", valueName: "table"))
+    var table: String?
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or directory to import") }
     }
@@ -32,7 +35,7 @@ struct ImportCommand: ParsableCommand {
         }
         let db = try CaseDatabase.openForImport(path: caseOptions.path)
         let console = ImportConsole(quiet: quiet)
-        let importer = try Importer(database: db, observer: console)
+        let importer = try Importer(database: db, observer: console, tableOverride: table)
         let report = try importer.importFiles(files)
         console.clearProgress()
         print(ImportSummaryText.render(report, database: caseOptions.path))

@@ -119,29 +119,34 @@ final class EventWriter {
             try db.run("INSERT OR IGNORE INTO table_references(event_id, table_id, role) VALUES (?, ?, ?)",
                        [.integer(eventID), .integer(try tableID(reference.table)), .string(reference.role)])
         }
-        for schema in e.keySchemas {
-            let tableID = try tableID(schema.table)
-            for attribute in schema.attributes {
-                try db.run("""
-                    INSERT INTO key_schemas(table_id, attribute_name, key_type, attribute_type, learned_from) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(table_id, attribute_name) DO UPDATE SET attribute_type = coalesce(excluded.attribute_type, attribute_type)
-                    """, [.integer(tableID), .string(attribute.name), .string(attribute.keyType), .optional(attribute.type), .integer(eventID)])
-                if let type = attribute.type, keyTypes[schema.table]?[attribute.name] != type {
-                    keyTypes[schema.table, default: [:]][attribute.name] = type
-                    tablesWithNewKeyTypes.insert(schema.table)
-                }
-            }
-        }
+        for schema in e.keySchemas { try learnKeySchema(schema, from: eventID) }
         return .imported(eventID)
     }
 
-    func recordProblem(fileID: Int64, severity: String, element: RawElement?, eventID: Int64? = nil, reason: String, excerpt: [UInt8]?) throws {
+    /// Records a table's key schema (from a CloudTrail record, or a stream/export context when
+    /// `from` is nil) and remembers its attribute types for typing CloudTrail keys.
+    func learnKeySchema(_ schema: KeySchema, from eventID: Int64?) throws {
+        let tableID = try tableID(schema.table)
+        for attribute in schema.attributes {
+            try db.run("""
+                INSERT INTO key_schemas(table_id, attribute_name, key_type, attribute_type, learned_from) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(table_id, attribute_name) DO UPDATE SET attribute_type = coalesce(excluded.attribute_type, attribute_type)
+                """, [.integer(tableID), .string(attribute.name), .string(attribute.keyType), .optional(attribute.type), .optional(eventID)])
+            if let type = attribute.type, keyTypes[schema.table]?[attribute.name] != type {
+                keyTypes[schema.table, default: [:]][attribute.name] = type
+                tablesWithNewKeyTypes.insert(schema.table)
+            }
+        }
+    }
+
+    func recordProblem(fileID: Int64, severity: String, element: RawElement?, eventID: Int64? = nil, reason: String,
+                       excerpt: [UInt8]?, changeID: Int64? = nil) throws {
         try db.run("""
-            INSERT INTO import_errors(source_file_id, severity, record_index, record_offset, record_line, event_id, reason, excerpt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO import_errors(source_file_id, severity, record_index, record_offset, record_line, event_id, reason, excerpt, change_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.integer(fileID), .string(severity), .optional(element.map { Int64($0.index) }), .optional(element?.offset),
                   .optional(element?.line.map(Int64.init)), .optional(eventID), .string(reason),
-                  excerpt.map { .blob(Array($0.prefix(512))) } ?? .null])
+                  excerpt.map { .blob(Array($0.prefix(512))) } ?? .null, .optional(changeID)])
     }
 
     func writeDigest(_ d: JSONObject, fileID: Int64) throws {

@@ -30,14 +30,18 @@ public struct FileSummary: Sendable {
     public var duplicates = 0
     public var rejected = 0
     public var warnings = 0
+    /// Change records stored without a table (no context file, no --table): not usable until supplied.
+    public var tableUnknown = 0
     /// True when some input in this file was not imported (rejected records, unreadable or
     /// unrecognised file, damage).
-    public var hadRejections: Bool { rejected > 0 || ["unrecognised", "unsupported", "unreadable"].contains(status) }
+    public var hadRejections: Bool { rejected > 0 || tableUnknown > 0 || ["unrecognised", "unsupported", "unreadable"].contains(status) }
 }
 
 public struct ImportReport: Sendable {
     public var files: [FileSummary] = []
     public var keysRecanonicalised = 0
+    /// Changes in the whole case linked to the CloudTrail call that caused them (after this import).
+    public var changesAttributed = 0
     public var seconds: Double = 0
     public var records: Int { files.reduce(0) { $0 + $1.recordsRead } }
     public var imported: Int { files.reduce(0) { $0 + $1.imported } }
@@ -63,9 +67,14 @@ public final class Importer {
     /// Records per transaction. Each commit leaves the database consistent.
     let batchSize = 20_000
 
-    public init(database: Database, observer: ImportObserver?) throws {
+    let changeWriter: ChangeWriter
+
+    /// `tableOverride` (`--table`) names the table of change records that name none and have
+    /// no describe-stream or export manifest beside them.
+    public init(database: Database, observer: ImportObserver?, tableOverride: String? = nil) throws {
         db = database
         writer = try EventWriter(db: database)
+        changeWriter = try ChangeWriter(db: database, events: writer, tableOverride: tableOverride)
         self.observer = observer
     }
 
@@ -156,7 +165,16 @@ public final class Importer {
             if current != nil { try? db.execute("ROLLBACK") }
             throw error
         }
-        report.keysRecanonicalised = try db.transaction { try writer.recanonicaliseKeys() }
+        try db.transaction {
+            report.keysRecanonicalised = try writer.recanonicaliseKeys()
+            for pending in try changeWriter.resolvePendingTables() {
+                let reason = "\(pending.count) change record(s) do not say which table they belong to: put the describe-stream output (or the export's manifest-summary.json) in the same folder, or pass --table"
+                try writer.recordProblem(fileID: pending.fileID, severity: "error", element: nil, reason: reason, excerpt: nil)
+                observer?.diagnostic(Diagnostic(path: pending.path, record: nil, line: nil, severity: .error, message: reason, reader: nil))
+                if let index = report.files.firstIndex(where: { $0.path == pending.path }) { report.files[index].detail = reason; report.files[index].tableUnknown = pending.count }
+            }
+            report.changesAttributed = try Attribution.recompute(db)
+        }
         try CaseDatabase.finishImport(db)
         report.seconds = Date().timeIntervalSince(started)
         return report
@@ -256,6 +274,23 @@ public final class Importer {
         case .digest(let digest, let element):
             count(element, &summary)
             try writer.writeDigest(digest, fileID: fileID)
+        case .change(let change, let raw, let element):
+            count(element, &summary)
+            switch try changeWriter.write(change, raw: raw, element: element, fileID: fileID, path: summary.path) {
+            case .imported(let id), .alreadyFromThisFile(let id):
+                summary.imported += 1
+                for warning in change.warnings {
+                    summary.warnings += 1
+                    diagnostic(summary, .warning, warning, element: element)
+                    try writer.recordProblem(fileID: fileID, severity: "warning", element: element, reason: warning, excerpt: nil, changeID: id)
+                }
+            case .duplicate:
+                summary.duplicates += 1
+            }
+        case .context(let context, let element):
+            count(element, &summary)
+            summary.imported += 1
+            try changeWriter.writeContext(context, fileID: fileID, path: summary.path)
         case .event(let event, let raw, let element, let invalidUTF8):
             count(element, &summary)
             switch try writer.write(event, raw: raw, element: element, fileID: fileID) {

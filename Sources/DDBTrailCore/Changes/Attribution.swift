@@ -1,0 +1,324 @@
+import DDBTrailSQLite
+
+/// Links each change to the CloudTrail call that caused it, or says why none can be named.
+///
+/// The evidence shares no identifier, so a call qualifies for a change when all of these hold:
+/// same table (account, region, name) and canonical key; the call succeeded; its operation can
+/// produce that change (Put/Update → INSERT or MODIFY, Delete → REMOVE, batch and transaction
+/// members per item); its time fits the change's within the precision of both clocks; and the
+/// attribute names it declared fit the diff. Each call causes at most one change per item.
+/// Changes are taken in stream order and calls in time order, so when several qualify the
+/// earliest unused one that fits best is chosen; the result is "ambiguous" only when the best
+/// candidates cannot be told apart and were made by different principals.
+///
+/// Recomputed for the whole case after every import, so the order in which streams and
+/// CloudTrail were imported cannot change the answer.
+enum Attribution {
+    /// Seconds a change may precede (stream clock rounds down; the write completes after it
+    /// happens) or follow (clock differences) the CloudTrail eventTime.
+    static let windowBefore: Int64 = 3
+    static let windowAfter: Int64 = 2
+
+    struct Change {
+        var id: Int64
+        var type: String
+        var timeMicros: Int64?
+        var precision: String
+        var ttl: Bool
+        var diffNames: Set<String>?
+        var newNames: Set<String>?
+    }
+
+    struct Write {
+        var accessID: Int64
+        var eventID: Int64
+        var operation: String
+        var time: Int64?       // epoch seconds
+        var principal: Int64?
+        var declared: Declared
+        var used = false
+    }
+
+    /// What a request said about the attributes it writes.
+    enum Declared {
+        case unknown
+        /// PutItem's `item` list: the new image has exactly these attributes.
+        case wholeItem(Set<String>)
+        /// An update expression: the diff touches only these top-level attributes.
+        case touches(Set<String>)
+    }
+
+    struct Result {
+        var eventID: Int64?
+        var accessID: Int64?
+        var method: String
+        var confidence: Double
+        var candidates: Int
+        var reason: String
+    }
+
+    static func operationKind(_ operation: String) -> String? {
+        switch operation {
+        case "PutItem", "Put", "INSERT": return "put"
+        case "UpdateItem", "Update", "UPDATE": return "update"
+        case "DeleteItem", "Delete", "DELETE": return "delete"
+        default: return nil
+        }
+    }
+
+    static func compatible(_ kind: String, _ changeType: String) -> Bool {
+        switch kind {
+        case "put", "update": return changeType == "INSERT" || changeType == "MODIFY"
+        case "delete": return changeType == "REMOVE"
+        default: return false
+        }
+    }
+
+    /// Recomputes every attribution. Returns the number of changes attributed to a call.
+    @discardableResult
+    static func recompute(_ db: Database) throws -> Int {
+        try db.execute("DELETE FROM change_attributions")
+        // Time span of data events per table: outside it, no call can be expected in the evidence.
+        var coverage: [Int64: (Int64, Int64)] = [:]
+        for row in try db.rows("""
+            SELECT a.table_id, min(e.event_time), max(e.event_time) FROM item_accesses a JOIN events e ON e.id = a.event_id
+            GROUP BY a.table_id
+            """) {
+            if let t = row[0].int64Value, let lo = row[1].stringValue.flatMap(Timestamp.epochSeconds),
+               let hi = row[2].stringValue.flatMap(Timestamp.epochSeconds) {
+                coverage[t] = (lo, hi)
+            }
+        }
+        let changes = try db.prepare("""
+            SELECT c.id, c.table_id, c.item_key, c.change_type, c.change_time_us, c.time_precision,
+                   c.user_identity_principal, c.diff, c.new_image
+            FROM changes c ORDER BY c.item_key, c.table_id, c.change_time_us, c.sequence_number, c.id
+            """)
+        let writes = try db.prepare("""
+            SELECT a.id, a.event_id, a.table_id, a.item_key, a.operation, e.event_time, e.principal_id, a.attribute_names
+            FROM item_accesses a JOIN events e ON e.id = a.event_id
+            WHERE a.item_key IS NOT NULL AND e.error_code IS NULL
+              AND a.operation IN ('PutItem','UpdateItem','DeleteItem','Put','Update','Delete','INSERT','UPDATE','DELETE')
+            ORDER BY a.item_key, a.table_id, e.event_time, a.id
+            """)
+        let insert = try db.prepare("""
+            INSERT INTO change_attributions(change_id, event_id, item_access_id, method, confidence, candidates, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        var attributed = 0
+        var pendingWrite: (key: String, table: Int64, write: Write)? = try nextWrite(writes)
+        var group: [Change] = []
+        var groupKey: (String, Int64?)? = nil
+
+        func flush() throws {
+            guard let (key, table) = groupKey else { return }
+            var candidates: [Write] = []
+            if let table {
+                // Both queries are in SQLite's byte order of (item_key, table_id): merge them.
+                while let w = pendingWrite, precedes((w.key, w.table), (key, table)) { pendingWrite = try nextWrite(writes) }
+                while let w = pendingWrite, w.key == key, w.table == table {
+                    candidates.append(w.write)
+                    pendingWrite = try nextWrite(writes)
+                }
+            }
+            let covered = table.flatMap { coverage[$0] }
+            for result in assign(group, writes: &candidates, table: table, coverage: covered) {
+                insert.reset()
+                try insert.bind([.integer(result.0), .optional(result.1.eventID), .optional(result.1.accessID),
+                                 .string(result.1.method), .real(result.1.confidence), .integer(Int64(result.1.candidates)),
+                                 .string(result.1.reason)])
+                try insert.run()
+                if result.1.eventID != nil { attributed += 1 }
+            }
+            group.removeAll()
+        }
+
+        while try changes.step() {
+            let key = changes.string(at: 2) ?? ""
+            let table = changes.isNull(at: 1) ? nil : changes.int64(at: 1)
+            if groupKey == nil || groupKey!.0 != key || groupKey!.1 != table {
+                try flush()
+                groupKey = (key, table)
+            }
+            let diff = changes.string(at: 7).flatMap { try? JSONParser.parse($0).object }
+            var diffNames: Set<String>? = nil
+            if let diff {
+                diffNames = []
+                for section in ["added", "removed", "changed"] {
+                    for path in diff[section]?.object?.keys ?? [] { diffNames!.insert(topLevelName(path)) }
+                }
+            }
+            let newNames = changes.string(at: 8).flatMap { try? JSONParser.parse($0).object }.map { Set($0.keys) }
+            group.append(Change(id: changes.int64(at: 0), type: changes.string(at: 3) ?? "",
+                                timeMicros: changes.isNull(at: 4) ? nil : changes.int64(at: 4),
+                                precision: changes.string(at: 5) ?? "none",
+                                ttl: changes.string(at: 6) == "dynamodb.amazonaws.com",
+                                diffNames: diffNames, newNames: newNames))
+        }
+        try flush()
+        return attributed
+    }
+
+    static func precedes(_ a: (String, Int64), _ b: (String, Int64)) -> Bool {
+        if a.0 == b.0 { return a.1 < b.1 }
+        return a.0.utf8.lexicographicallyPrecedes(b.0.utf8)
+    }
+
+    private static func nextWrite(_ s: Statement) throws -> (key: String, table: Int64, write: Write)? {
+        guard try s.step() else { return nil }
+        let names = s.string(at: 7).flatMap { try? JSONParser.parse($0) }
+        let write = Write(accessID: s.int64(at: 0), eventID: s.int64(at: 1), operation: s.string(at: 4) ?? "",
+                          time: s.string(at: 5).flatMap(Timestamp.epochSeconds),
+                          principal: s.isNull(at: 6) ? nil : s.int64(at: 6), declared: declared(names))
+        return (s.string(at: 3) ?? "", s.int64(at: 2), write)
+    }
+
+    /// The attribute a diff path starts with (`a.b[2]` → `a`; quoted names unquoted).
+    static func topLevelName(_ path: String) -> String {
+        if path.hasPrefix("\""), let value = try? JSONParser.parse(Array(path.utf8).prefixJSONString()), let s = value.string {
+            return s
+        }
+        let end = path.firstIndex { $0 == "." || $0 == "[" } ?? path.endIndex
+        return String(path[..<end])
+    }
+
+    /// Reads `item_accesses.attribute_names`: a JSON array (PutItem `item`), or an object with the
+    /// update expression and the names it maps (UpdateItem).
+    static func declared(_ json: JSON?) -> Declared {
+        switch json {
+        case .array(let names)?:
+            let set = Set(names.compactMap(\.string))
+            return set.isEmpty ? .unknown : .wholeItem(set)
+        case .object(let o)?:
+            guard let expression = o["updateExpression"]?.string else { return .unknown }
+            var names = Set((o["names"]?.array ?? []).compactMap(\.string))
+            // Bare attribute names written in the expression itself.
+            let keywords: Set<String> = ["SET", "REMOVE", "ADD", "DELETE", "if_not_exists", "list_append", "AND"]
+            var token = ""
+            var previous: Character = " "
+            for ch in expression + " " {
+                if ch.isLetter || ch.isNumber || ch == "_" || ((ch == "#" || ch == ":") && token.isEmpty) {
+                    if token.isEmpty { previous = ch }
+                    token.append(ch)
+                } else {
+                    if !token.isEmpty, !token.hasPrefix("#"), !token.hasPrefix(":"), !keywords.contains(token),
+                       !(token.first?.isNumber ?? false), previous != "." {
+                        names.insert(token)
+                    }
+                    token = ""
+                }
+            }
+            return names.isEmpty ? .unknown : .touches(names)
+        default:
+            return .unknown
+        }
+    }
+
+    /// How well a write's declared attributes fit a change: 2 fits, 1 unknown, 0 contradicts.
+    static func fit(_ w: Write, _ c: Change) -> Int {
+        switch w.declared {
+        case .unknown: return 1
+        case .wholeItem(let names):
+            guard c.type != "REMOVE", let new = c.newNames else { return 1 }
+            return new == names ? 2 : 0
+        case .touches(let names):
+            guard let touched = c.diffNames else { return 1 }
+            return touched.isSubset(of: names) ? 2 : 0
+        }
+    }
+
+    static func timeFits(_ w: Write, _ c: Change) -> Bool {
+        guard let t = w.time, let micros = c.timeMicros else { return false }
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        return seconds >= t - windowBefore && seconds <= t + windowAfter
+    }
+
+    /// Assigns one item's changes (in stream order) to its successful writes.
+    static func assign(_ changes: [Change], writes: inout [Write], table: Int64?, coverage: (Int64, Int64)?) -> [(Int64, Result)] {
+        var results: [(Int64, Result)] = []
+        for c in changes {
+            if c.type == "SNAPSHOT" {
+                results.append((c.id, Result(method: "snapshot", confidence: 0, candidates: 0,
+                                             reason: "state of the item at export time, not a change")))
+                continue
+            }
+            if table == nil {
+                results.append((c.id, Result(method: "table-unknown", confidence: 0, candidates: 0,
+                                             reason: "the change's table is unknown (no describe-stream, manifest or --table)")))
+                continue
+            }
+            if c.ttl && c.type == "REMOVE" {
+                results.append((c.id, Result(method: "ttl", confidence: 1, candidates: 0,
+                                             reason: "deleted by DynamoDB Time to Live (service identity dynamodb.amazonaws.com); TTL deletions are not logged in CloudTrail")))
+                continue
+            }
+            let seconds = c.timeMicros.map { $0 / 1_000_000 }
+            let covered = coverage.map { range in seconds.map { $0 >= range.0 - 300 && $0 <= range.1 + 300 } ?? false } ?? false
+            var scored: [(index: Int, fit: Int, distance: Int64)] = []
+            for (i, w) in writes.enumerated() where !w.used {
+                guard let kind = operationKind(w.operation), compatible(kind, c.type), timeFits(w, c) else { continue }
+                let f = fit(w, c)
+                guard f > 0 else { continue }
+                let distance = abs((w.time ?? 0) - (seconds ?? 0))
+                scored.append((i, f, distance))
+            }
+            guard !scored.isEmpty else {
+                if !covered {
+                    results.append((c.id, Result(method: "no-data-events", confidence: 0, candidates: 0,
+                        reason: "no CloudTrail data events for this table at this time: data events were not logged (or not collected), so no call can be named")))
+                } else {
+                    let nearby = writes.filter { w in !w.used && timeFits(w, c) }.count
+                    results.append((c.id, Result(method: "no-candidate", confidence: 0, candidates: 0,
+                        reason: nearby > 0
+                            ? "\(nearby) successful write(s) to this item at this time, but none could produce this \(c.type) (operation or declared attributes do not fit)"
+                            : "no successful write to this item within \(windowBefore) s before / \(windowAfter) s after the change in the CloudTrail evidence")))
+                }
+                continue
+            }
+            // Best fit first, then nearest in time, then earliest (stream order follows call order).
+            scored.sort { ($0.fit, -$0.distance, -$0.index) > ($1.fit, -$1.distance, -$1.index) }
+            let best = scored[0]
+            let ties = scored.filter { $0.fit == best.fit && $0.distance == best.distance }
+            let principals = Set(ties.map { writes[$0.index].principal ?? -1 })
+            let chosen = writes[best.index]
+            if ties.count > 1 && principals.count > 1 {
+                // Take the earliest for the one-call-one-change bookkeeping, but name nobody.
+                writes[ties.map(\.index).min()!].used = true
+                results.append((c.id, Result(eventID: nil, accessID: nil, method: "ambiguous", confidence: 0, candidates: scored.count,
+                    reason: "\(ties.count) calls by different principals fit equally (same second, same operation, declared attributes fit both)")))
+                continue
+            }
+            writes[ties.count > 1 ? ties.map(\.index).min()! : best.index].used = true
+            let taken = ties.count > 1 ? writes[ties.map(\.index).min()!] : chosen
+            var confidence: Double
+            var reason: String
+            if scored.count == 1 {
+                confidence = best.fit == 2 ? 0.99 : 0.9
+                reason = best.fit == 2 ? "the only call that fits; its declared attributes match the change"
+                                       : "the only call that fits (its declared attributes could not be checked)"
+            } else if ties.count > 1 {
+                confidence = 0.8
+                reason = "\(ties.count) calls by the same principal fit equally; the earliest was taken"
+            } else {
+                confidence = best.fit == 2 && scored[1].fit < 2 ? 0.95 : 0.75
+                reason = "\(scored.count) calls fit; chosen by declared attributes and time"
+            }
+            results.append((c.id, Result(eventID: taken.eventID, accessID: taken.accessID, method: "matched",
+                                         confidence: confidence, candidates: scored.count, reason: reason)))
+        }
+        return results
+    }
+}
+
+private extension Array where Element == UInt8 {
+    /// The leading JSON string literal of a path component.
+    func prefixJSONString() -> [UInt8] {
+        var i = 1
+        var escaped = false
+        while i < count {
+            if escaped { escaped = false } else if self[i] == 0x5C { escaped = true } else if self[i] == 0x22 { return Array(self[...i]) }
+            i += 1
+        }
+        return self
+    }
+}
