@@ -45,7 +45,31 @@ struct DemoCommand: ParsableCommand {
         out.flush()
         print("""
 
-            Next: `ddbtrail sql --db \(db) "SELECT * FROM principals"`, or `--format csv|json|jsonl` on any query.
+            Streams say what changed but never who; CloudTrail says who but never the values. Joined:
+            $ ddbtrail item --db \(db) --table Orders --key customerId=C-1001 --key orderId=O-77   (changes only)
+
+            """)
+        guard let timeline = QueryFile.embedded("item-timeline") else { throw QueryError("item-timeline query is missing") }
+        let selector = try ItemSelector(table: DemoIncident.table, keys: ["customerId=C-1001", "orderId=O-77"])
+        let changes = try QueryRunner.prepare(query, sql: """
+            SELECT time, change_type, principal_arn, source_ip, diff, attribution, confidence
+            FROM (\(timeline.sql.replacingOccurrences(of: "ORDER BY time, kind;", with: "")))
+            WHERE kind = 'change' ORDER BY time
+            """, parameters: ["table": selector.table, "keys": selector.keysParameter, "since": "", "until": ""])
+        try QueryRunner.run(changes, into: ResultRenderer(columns: changes.columnNames, options: RenderOptions(format: .table), sink: out))
+        out.flush()
+        print("\n$ ddbtrail state --db \(db) --table Orders --key customerId=C-1001 --key orderId=O-77 --at 2026-11-03T02:47:00Z   (and 02:48:00Z)\n")
+        let stateOut = ResultRenderer(columns: ["at", "state", "item", "principal_arn"], options: RenderOptions(format: .table), sink: out)
+        for instant in ["2026-11-03T02:47:00Z", "2026-11-03T02:48:00Z"] {
+            let row = try ItemState.at(query, selector: selector, at: instant)
+            stateOut.add([row[2], row[3], row[4], row[8]])
+        }
+        stateOut.finish()
+        out.flush()
+        print("""
+
+            Next: `ddbtrail item --db \(db) --table Orders --key customerId=C-1001 --key orderId=O-77 --format jsonl`,
+            `ddbtrail sql --db \(db) "SELECT * FROM principals"`, or `--format csv|json|jsonl` on any query.
             """)
     }
 }

@@ -24,6 +24,9 @@ struct GenerateCommand: ParsableCommand {
     @Flag(name: .long, help: "Write the bundled demo incident (uncompressed) instead of a corpus.")
     var demo = false
 
+    @Option(name: .long, help: ArgumentHelp("Instead of a CloudTrail corpus, write a change workload of about this many steps: DynamoDB data events under cloudtrail/ and the stream records they caused (Lambda events) under streams/.", valueName: "n"))
+    var changes: Int?
+
     @Argument(help: ArgumentHelp("Directory to write into (created if missing).", valueName: "output-dir"))
     var directory: String
 
@@ -36,6 +39,11 @@ struct GenerateCommand: ParsableCommand {
         if demo {
             let paths = try CorpusGenerator.writeDemoIncident(to: directory)
             print("wrote the demo incident: \(paths.count) files to \(directory)")
+            return
+        }
+        if let changes {
+            let counts = try ChangeWorkload.write(to: directory, seed: seed, steps: changes)
+            print("wrote \(counts.events) CloudTrail data events and \(counts.changes) stream records to \(directory)")
             return
         }
         var generator = CorpusGenerator(seed: seed)

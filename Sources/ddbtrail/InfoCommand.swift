@@ -9,7 +9,7 @@ struct InfoCommand: ParsableCommand {
     @OptionGroup var caseOptions: CaseOptions
     @OptionGroup var outputOptions: OutputOptions
 
-    @Option(name: .long, help: "Show one section only: time_range, event_counts, tables, files, digests, import_errors (required for csv).")
+    @Option(name: .long, help: "Show one section only: time_range, event_counts, tables, changes, files, digests, import_errors (required for csv).")
     var section: String?
 
     func run() throws {

@@ -80,7 +80,7 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         ("real/sumologic-documentation/aws-dynamodb.md__sample-log-message.json", "imported", "cloudtrail-json"),
         ("real/traildiscover/AssumeRole.json.cloudtrail", "imported", "cloudtrail-json"),
         ("real/traildiscover/ChangeResourceRecordSets.json.cloudtrail", "empty", "cloudtrail-json"),
-        ("samples/ddbstreams_getrecords_moto_raw.json", "unsupported", "recognised-unsupported"),
+        ("samples/ddbstreams_getrecords_moto_raw.json", "imported", "dynamodb-stream-records"),
         ("samples/cloudtrail_list_public_keys_awsdoc.json", "unsupported", "recognised-unsupported"),
         ("samples/PROVENANCE.md", "unrecognised", ""),
     ])
@@ -274,6 +274,69 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         let report = try c.importPaths([c.directory + "/a.json"])
         #expect(report.keysRecanonicalised == 1)
         #expect(try c.rows("SELECT item_key FROM item_accesses")[0][0].stringValue == #"{"pk":"7"}"#)
+    }
+}
+
+@Suite struct ChangeImportTests {
+    func streamFiles(_ c: Case, withDescription: Bool) throws -> String {
+        let dir = c.directory + "/stream"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixture("samples/ddbstreams_getrecords_moto_raw.json"), toPath: dir + "/page-0001.json")
+        if withDescription {
+            try FileManager.default.copyItem(atPath: fixture("samples/ddbstreams_describestream_moto_raw.json"), toPath: dir + "/zz-describe-stream.json")
+        }
+        return dir
+    }
+
+    @Test func describeStreamBesideThePagesNamesTheTable() throws {
+        let c = try Case()
+        let report = try c.importPaths([try streamFiles(c, withDescription: true)])
+        #expect(!report.anyRejected, "\(c.observer.diagnostics.map(\.description))")
+        #expect(try c.count("SELECT count(*) FROM changes WHERE table_id IS NULL") == 0)
+        #expect(try c.count("SELECT count(*) FROM changes") > 0)
+        #expect(try c.count("SELECT count(DISTINCT method) FROM change_attributions WHERE method = 'no-data-events'") == 1)
+    }
+
+    @Test func pagesWithoutContextAskForTheTable() throws {
+        let c = try Case()
+        let report = try c.importPaths([try streamFiles(c, withDescription: false)])
+        #expect(report.anyRejected)
+        #expect(c.observer.diagnostics.contains { $0.message.contains("--table") })
+        #expect(try c.count("SELECT count(*) FROM changes WHERE table_id IS NULL") > 0)
+        #expect(try c.count("SELECT count(*) FROM import_errors WHERE reason LIKE '%--table%'") == 1)
+    }
+
+    @Test func tableOptionNamesTheTable() throws {
+        let c = try Case()
+        let db = try CaseDatabase.openForImport(path: c.dbPath)
+        let importer = try Importer(database: db, observer: c.observer, tableOverride: "arn:aws:dynamodb:us-east-1:123456789012:table/Music")
+        let report = try importer.importFiles(Importer.expand([try streamFiles(c, withDescription: false)]).files)
+        #expect(!report.anyRejected)
+        #expect(try c.count("SELECT count(*) FROM changes c JOIN ddb_tables t ON t.id = c.table_id WHERE t.name = 'Music'") > 0)
+    }
+
+    @Test func itemStateFollowsTheImages() throws {
+        let c = try Case()
+        let workload = ChangeWorkload.generate(seed: 3, steps: 200)
+        try write(Array(workload.stream.utf8), to: c.directory + "/s.json")
+        try c.importPaths([c.directory + "/s.json"])
+        let db = try CaseDatabase.openForQuery(path: c.dbPath)
+        // The first item inserted: before its INSERT it is not covered; right after, present.
+        let first = try #require(try db.rows("SELECT item_key, change_time, new_image FROM changes WHERE change_type = 'INSERT' ORDER BY change_time_us, id LIMIT 1").first)
+        let key = try #require(JSONParser.parse(first[0].stringValue!).object)
+        let selector = try ItemSelector(table: "Orders", keys: key.members.map { "\($0.key)=\($0.value.string!)" })
+        let time = first[1].stringValue!
+        let seconds = try #require(Timestamp.epochSeconds(time))
+        let before = try ItemState.at(db, selector: selector, at: Timestamp.format(epochSeconds: seconds - 60))
+        #expect(before[3] == .string("unknown"))
+        let after = try ItemState.at(db, selector: selector, at: Timestamp.format(epochSeconds: seconds))
+        let state = after[3].stringValue
+        #expect(state == "present" || state == "absent")
+        if state == "present" {
+            let last = try db.rows("SELECT new_image FROM changes WHERE item_key = ? AND change_time_us <= ? ORDER BY change_time_us DESC, sequence_number DESC LIMIT 1",
+                                   [first[0], .integer(seconds * 1_000_000)])
+            #expect(after[4] == last[0][0])
+        }
     }
 }
 

@@ -74,10 +74,37 @@ enum Attribution {
         }
     }
 
-    /// Recomputes every attribution. Returns the number of changes attributed to a call.
+    /// Recomputes the attributions an import can have changed: those of items with changes or
+    /// write calls imported after the given row ids, and those that lacked data events in a table
+    /// that gained some. The result is the same as recomputing everything (which is done when
+    /// that is cheaper). Returns the number of changes in scope attributed to a call.
     @discardableResult
-    static func recompute(_ db: Database) throws -> Int {
-        try db.execute("DELETE FROM change_attributions")
+    static func recompute(_ db: Database, changesAfter: Int64, accessesAfter: Int64) throws -> Int {
+        try db.execute("DROP TABLE IF EXISTS temp.attribution_scope")
+        try db.execute("CREATE TEMP TABLE attribution_scope(item_key TEXT PRIMARY KEY) WITHOUT ROWID")
+        try db.run("""
+            INSERT OR IGNORE INTO temp.attribution_scope
+            SELECT item_key FROM changes WHERE id > ?
+            UNION SELECT item_key FROM item_accesses WHERE id > ? AND item_key IS NOT NULL
+              AND operation IN ('PutItem','UpdateItem','DeleteItem','Put','Update','Delete','INSERT','UPDATE','DELETE')
+            UNION SELECT c.item_key FROM changes c JOIN change_attributions a ON a.change_id = c.id
+              WHERE a.method IN ('no-data-events', 'table-unknown')
+                AND (a.method = 'table-unknown' OR c.table_id IN (SELECT DISTINCT table_id FROM item_accesses WHERE id > ?))
+            """, [.integer(changesAfter), .integer(accessesAfter), .integer(accessesAfter)])
+        let inScope = try db.scalar("SELECT count(*) FROM temp.attribution_scope").int64Value ?? 0
+        let total = try db.scalar("SELECT count(DISTINCT item_key) FROM changes").int64Value ?? 0
+        defer { try? db.execute("DROP TABLE IF EXISTS temp.attribution_scope") }
+        if inScope == 0 { return 0 }
+        return try recompute(db, scoped: inScope * 5 < total)
+    }
+
+    /// Recomputes every attribution (or, when `scoped`, those of the items in temp.attribution_scope).
+    @discardableResult
+    static func recompute(_ db: Database, scoped: Bool = false) throws -> Int {
+        let scope = scoped ? "WHERE item_key IN (SELECT item_key FROM temp.attribution_scope)" : ""
+        try db.execute(scoped
+            ? "DELETE FROM change_attributions WHERE change_id IN (SELECT id FROM changes \(scope))"
+            : "DELETE FROM change_attributions")
         // Time span of data events per table: outside it, no call can be expected in the evidence.
         var coverage: [Int64: (Int64, Int64)] = [:]
         for row in try db.rows("""
@@ -92,12 +119,14 @@ enum Attribution {
         let changes = try db.prepare("""
             SELECT c.id, c.table_id, c.item_key, c.change_type, c.change_time_us, c.time_precision,
                    c.user_identity_principal, c.diff, c.new_image
-            FROM changes c ORDER BY c.item_key, c.table_id, c.change_time_us, c.sequence_number, c.id
+            FROM changes c \(scoped ? "WHERE c.item_key IN (SELECT item_key FROM temp.attribution_scope)" : "")
+            ORDER BY c.item_key, c.table_id, c.change_time_us, c.sequence_number, c.id
             """)
         let writes = try db.prepare("""
             SELECT a.id, a.event_id, a.table_id, a.item_key, a.operation, e.event_time, e.principal_id, a.attribute_names
             FROM item_accesses a JOIN events e ON e.id = a.event_id
             WHERE a.item_key IS NOT NULL AND e.error_code IS NULL
+              \(scoped ? "AND a.item_key IN (SELECT item_key FROM temp.attribution_scope)" : "")
               AND a.operation IN ('PutItem','UpdateItem','DeleteItem','Put','Update','Delete','INSERT','UPDATE','DELETE')
             ORDER BY a.item_key, a.table_id, e.event_time, a.id
             """)

@@ -122,7 +122,9 @@ public struct CorpusGenerator {
     /// of the incident's management events, which repeats records from the log files).
     public static func writeDemoIncident(to directory: String) throws -> [String] {
         var written: [String] = []
-        for file in DemoIncidentScript.files() {
+        var files = DemoIncidentScript.files().map { (path: $0.path, bytes: $0.bytes) }
+        files.append(DemoStream.file(from: files.filter { $0.path.contains("/CloudTrail/") }))
+        for file in files {
             let path = directory + "/" + file.path
             let folder = (path as NSString).deletingLastPathComponent
             do {

@@ -23,6 +23,9 @@ public enum ImportSummaryText {
         if report.keysRecanonicalised > 0 {
             text += "\n\(report.keysRecanonicalised) item keys re-typed from key schemas learned in this import"
         }
+        if report.changesAttributed > 0 {
+            text += "\n\(report.changesAttributed) change(s) attributed to the CloudTrail call that caused them (see ddbtrail item / info)"
+        }
         if report.anyRejected {
             text += "\nSome input was not imported: see the rows above and `ddbtrail info` (import errors)."
         }

@@ -40,7 +40,7 @@ public struct FileSummary: Sendable {
 public struct ImportReport: Sendable {
     public var files: [FileSummary] = []
     public var keysRecanonicalised = 0
-    /// Changes in the whole case linked to the CloudTrail call that caused them (after this import).
+    /// Changes (re)attributed by this import to the CloudTrail call that caused them.
     public var changesAttributed = 0
     public var seconds: Double = 0
     public var records: Int { files.reduce(0) { $0 + $1.recordsRead } }
@@ -107,6 +107,8 @@ public final class Importer {
         var report = ImportReport()
         let completed = Set(try db.rows("SELECT sha256 FROM source_files WHERE import_finished_at IS NOT NULL AND sha256 IS NOT NULL")
             .compactMap { $0[0].stringValue })
+        let changesBefore = try db.scalar("SELECT coalesce(max(id), 0) FROM changes").int64Value ?? 0
+        let accessesBefore = try db.scalar("SELECT coalesce(max(id), 0) FROM item_accesses").int64Value ?? 0
         let queue = BoundedQueue<ReadingMessage>(capacity: 16)
         let producer = ProducerThread {
             FileReading(paths: paths, alreadyImported: completed, queue: queue).run()
@@ -173,7 +175,10 @@ public final class Importer {
                 observer?.diagnostic(Diagnostic(path: pending.path, record: nil, line: nil, severity: .error, message: reason, reader: nil))
                 if let index = report.files.firstIndex(where: { $0.path == pending.path }) { report.files[index].detail = reason; report.files[index].tableUnknown = pending.count }
             }
-            report.changesAttributed = try Attribution.recompute(db)
+            // Re-typed keys can newly join earlier changes: then everything is recomputed.
+            report.changesAttributed = report.keysRecanonicalised > 0
+                ? try Attribution.recompute(db)
+                : try Attribution.recompute(db, changesAfter: changesBefore, accessesAfter: accessesBefore)
         }
         try CaseDatabase.finishImport(db)
         report.seconds = Date().timeIntervalSince(started)

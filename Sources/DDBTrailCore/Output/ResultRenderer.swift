@@ -28,6 +28,9 @@ public struct RenderOptions: Sendable {
     public var headers: Bool = true
     /// CSV only: prefix `'` to TEXT cells that a spreadsheet would run as a formula.
     public var formulaGuard: Bool = true
+    /// JSON and JSON lines: TEXT values of these columns hold JSON written by ddbtrail (images,
+    /// diffs) and are embedded as JSON values rather than as strings.
+    public var jsonColumns: Set<String> = []
 
     public init(format: OutputFormat, headers: Bool = true, formulaGuard: Bool = true) {
         self.format = format
@@ -180,6 +183,7 @@ public final class ResultRenderer {
     /// JSON: `{"first":` and `,"next":` for each column, encoded once.
     private var jsonKeys: [[UInt8]] = []
     private var table: TableLayout?
+    private var embeddedJSON: [Bool] = []
 
     /// The buffer is handed to the sink once it holds this many bytes.
     static let chunkSize = 64 * 1024
@@ -203,6 +207,7 @@ public final class ResultRenderer {
                 key.append(UInt8(ascii: ":"))
                 return key
             }
+            embeddedJSON = columns.map { options.jsonColumns.contains($0) }
             if options.format == .json { buffer.append(UInt8(ascii: "[")) }
         case .table:
             table = TableLayout(columns: columns, headers: options.headers)
@@ -291,6 +296,10 @@ public final class ResultRenderer {
         }
         for index in columns.indices {
             buffer.append(contentsOf: jsonKeys[index])
+            if embeddedJSON[index], index < row.count, case .text(let json) = row[index], !json.isEmpty {
+                buffer.append(contentsOf: json)
+                continue
+            }
             switch index < row.count ? row[index] : .null {
             case .null:
                 buffer.append(contentsOf: JSONText.null)

@@ -8,6 +8,10 @@ public enum ReaderRegistry {
         CloudWatchLogsReader(),
         CloudWatchLogsExportReader(),
         DigestFileReader(),
+        DynamoDBStreamRecordsReader(),
+        KinesisDynamoDBReader(),
+        DescribeStreamReader(),
+        DynamoDBExportReader(),
         RecognisedUnsupportedReader(),
     ]
 
@@ -52,7 +56,9 @@ public enum ReaderRegistry {
 /// The unwrapping shared by every reader whose elements carry CloudTrail records: a record
 /// may arrive bare, as an EventBridge `detail`, inside a lookup-events `CloudTrailEvent` string,
 /// or as a CloudWatch Logs `message` string. Whatever the file's format, each element is
-/// unwrapped by its own shape, so mixed inputs still import.
+/// unwrapped by its own shape, so mixed inputs still import. The same holds for DynamoDB change
+/// records (a stream record, a Kinesis DynamoDB record, or a Kinesis record carrying one), such
+/// as a consumer function's log messages: they unwrap through `ChangeRecordParser`.
 enum CloudTrailUnwrap {
     static func unwrap(_ element: RawElement) -> Unwrapped {
         let parsed: JSON
@@ -101,6 +107,7 @@ enum CloudTrailUnwrap {
     }
 
     private static func check(_ original: JSONObject, _ record: JSONObject, raw: [UInt8]) -> Unwrapped {
+        if let change = ChangeRecordParser.unwrapStreamOrKinesis(record, raw: raw) { return change }
         if JSON.object(original).looksLikeCloudTrailRecord { return .cloudTrail(record, raw: raw) }
         if original.hasAny("digestStartTime"), original.hasAny("logFiles") { return .digest(record, raw: raw) }
         let keys = original.keys.prefix(6).joined(separator: ", ")
@@ -112,6 +119,28 @@ enum CloudTrailUnwrap {
         var copy = object
         copy.range = (object.range.lowerBound - delta)..<(object.range.upperBound - delta)
         return copy
+    }
+}
+
+/// The unwrapping of the change readers: the reader's own shapes first, then anything
+/// `CloudTrailUnwrap` knows (a change record inside a log event, a stray CloudTrail record).
+enum ChangeUnwrap {
+    static func unwrap(_ element: RawElement, expected: String,
+                       shapes: (JSONObject, [UInt8]) -> Unwrapped?) -> Unwrapped {
+        let parsed: JSON
+        do {
+            parsed = try JSONParser.parse(element.bytes)
+        } catch {
+            return .rejected("broken JSON: \(error)")
+        }
+        guard let object = parsed.object else { return .rejected("element is not a JSON object") }
+        if let own = shapes(object, element.bytes) { return own }
+        let other = CloudTrailUnwrap.unwrap(parsed, raw: element.bytes)
+        if case .rejected = other {
+            let keys = object.keys.prefix(6).joined(separator: ", ")
+            return .rejected("not \(expected) (members: [\(keys)])")
+        }
+        return other
     }
 }
 

@@ -10,19 +10,28 @@ struct RecognisedUnsupportedReader: RecordReader {
     func reason(_ head: Head) -> String? {
         let first = head.firstObject
         let value = head.firstValue?.object
-        if let source = first?["eventSource"]?.string, source == "aws:dynamodb" || source == "aws:kinesis" {
-            return "DynamoDB change records (\(source)); change-data import is not available yet"
+        if KinesisDynamoDBReader.carriesDynamoDB(head) == false {
+            return "Kinesis records whose data is not a DynamoDB change record; nothing to import"
         }
-        if first?["dynamodb"] != nil, first?["tableName"] != nil { return "a Kinesis Data Streams for DynamoDB record; change-data import is not available yet" }
-        if value?["StreamDescription"] != nil { return "DynamoDB Streams DescribeStream output; change-data import is not available yet" }
         if value?["Streams"] != nil || value?["ShardIterator"] != nil { return "DynamoDB Streams API output (ListStreams/GetShardIterator) with no change records" }
-        if first?["Item"] != nil, first?.members.count == 1 { return "a DynamoDB export data line; export import is not available yet" }
-        if first?["Metadata"]?["WriteTimestampMicros"] != nil { return "a DynamoDB incremental export line; export import is not available yet" }
-        if let v = value, v["exportArn"] != nil || v["dataFileS3Key"] != nil { return "a DynamoDB export manifest; export import is not available yet" }
+        if head.container == nil, let records = first?["Records"]?.array, let r = records.first?.object,
+           ChangeRecordParser.isStreamRecord(r) || ChangeRecordParser.kinesisData(r) != nil {
+            return "whole Lambda events one per line or in an array; import each event as its own file"
+        }
+        if first?["dataFileS3Key"] != nil { return "a DynamoDB export manifest listing (manifest-files.json); nothing to import" }
+        if head.startsWith("$ion_1_0") { return "an ION export; re-export as DYNAMODB_JSON" }
         if value?["PublicKeyList"] != nil || value?["publicKeyList"] != nil { return "CloudTrail public keys (list-public-keys output), kept for digest validation later; nothing to import" }
         if value?["QueryResultRows"] != nil { return "CloudTrail Lake query results; Lake import is not available yet" }
         if let v = value, v["hashSignature"] != nil, v["files"] != nil { return "a CloudTrail Lake result sign file; nothing to import" }
         if value?["awslogs"] != nil { return "a CloudWatch Logs subscription envelope (base64 gzip); decode it first" }
         return nil
+    }
+}
+
+extension Head {
+    /// The input starts (after whitespace) with `text`.
+    func startsWith(_ text: String) -> Bool {
+        guard let start = bytes.firstIndex(where: { $0 > 0x20 }) else { return false }
+        return bytes[start...].starts(with: Array(text.utf8))
     }
 }

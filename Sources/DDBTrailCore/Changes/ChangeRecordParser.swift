@@ -1,0 +1,398 @@
+/// Turns one parsed change-data object into a `ChangeRecord` (or a `ChangeContext`). Pure
+/// functions shared by every change reader and by `CloudTrailUnwrap`, so a stream record is
+/// read the same way whether it came from GetRecords output, a Lambda event, a Kinesis
+/// payload or a consumer function's log line.
+///
+/// Shapes:
+/// - DynamoDB Streams record: `eventSource` `aws:dynamodb` and a `dynamodb` object (GetRecords
+///   output has no `eventSourceARN`; Lambda events add it).
+/// - Kinesis Data Streams for DynamoDB record: `tableName` and a `dynamodb` object, either bare
+///   (already decoded) or base64 in a Kinesis record's `data` (Lambda `kinesis.data`, or
+///   `Data` in `aws kinesis get-records` output).
+/// - Export to S3: `manifest-summary.json`, incremental lines (`Metadata.WriteTimestampMicros`),
+///   full DYNAMODB_JSON lines (`{"Item":{…}}`).
+/// - `describe-stream` output (`StreamDescription`).
+enum ChangeRecordParser {
+    /// A change object that cannot be imported; the message says why.
+    struct Failure: Error, CustomStringConvertible {
+        let message: String
+        init(_ message: String) { self.message = message }
+        var description: String { message }
+    }
+
+    // MARK: - Shapes
+
+    /// A DynamoDB Streams record (GetRecords item, Lambda event record, or one logged by a consumer).
+    static func isStreamRecord(_ o: JSONObject) -> Bool {
+        guard o["dynamodb"]?.object != nil, o["tableName"] == nil else { return false }
+        return o["eventSource"]?.string.map { JSONObject.equalIgnoringASCIICase($0, "aws:dynamodb") } ?? false
+    }
+
+    /// A decoded Kinesis Data Streams for DynamoDB record (`tableName` + `dynamodb`).
+    static func isKinesisChange(_ o: JSONObject) -> Bool {
+        o["dynamodb"]?.object != nil && o["tableName"]?.string != nil
+    }
+
+    /// The base64 payload of a Kinesis record: a Lambda Kinesis event record (`kinesis.data`)
+    /// or an `aws kinesis get-records` item (`Data` beside `PartitionKey` and `SequenceNumber`).
+    static func kinesisData(_ o: JSONObject) -> String? {
+        if let k = o["kinesis"]?.object { return k["data"]?.string }
+        if o["PartitionKey"] != nil, o["SequenceNumber"] != nil, o["dynamodb"] == nil { return o["Data"]?.string }
+        return nil
+    }
+
+    /// The decoded payload of a Kinesis record and whether it is a DynamoDB change; nil when the
+    /// object is not a Kinesis record at all.
+    static func kinesisPayload(_ o: JSONObject) -> (bytes: [UInt8]?, change: JSONObject?)? {
+        guard let data = kinesisData(o) else { return nil }
+        guard let bytes = Base64.decode(data) else { return (nil, nil) }
+        guard let inner = (try? JSONParser.parse(bytes))?.object, isKinesisChange(inner) else { return (bytes, nil) }
+        return (bytes, inner)
+    }
+
+    static func isIncrementalExportLine(_ o: JSONObject) -> Bool {
+        o["Metadata"]?["WriteTimestampMicros"] != nil
+    }
+
+    static func isFullExportLine(_ o: JSONObject) -> Bool {
+        o.members.count == 1 && o.members[0].key == "Item" && o.members[0].value.object != nil
+    }
+
+    static func isExportManifestSummary(_ o: JSONObject) -> Bool {
+        o["exportArn"]?.string != nil && o["tableArn"]?.string != nil
+    }
+
+    static func isDescribeStream(_ o: JSONObject) -> Bool {
+        o["StreamDescription"]?.object != nil
+    }
+
+    /// Unwraps a stream record, a decoded Kinesis DynamoDB record or a Kinesis record carrying
+    /// one; nil when the object has none of those shapes (so the caller can try others).
+    static func unwrapStreamOrKinesis(_ o: JSONObject, raw: [UInt8]) -> Unwrapped? {
+        do {
+            if isStreamRecord(o) { return .change(try streamRecord(o), raw: raw) }
+            if isKinesisChange(o) { return .change(try kinesisRecord(o), raw: raw) }
+        } catch {
+            return .rejected(message(error))
+        }
+        if kinesisData(o) != nil { return kinesisEnvelope(o) }
+        return nil
+    }
+
+    static func message(_ error: Error) -> String {
+        if let e = error as? AttributeValueError { return e.description }
+        if let e = error as? Failure { return e.message }
+        return "\(error)"
+    }
+
+    // MARK: - Stream and Kinesis records
+
+    /// A DynamoDB Streams record: GetRecords output (source `dynamodb-streams`, table unknown) or
+    /// a Lambda event record (source `lambda-dynamodb`, table from `eventSourceARN`).
+    static func streamRecord(_ o: JSONObject) throws -> ChangeRecord {
+        let arn = o["eventSourceARN"]?.string
+        var record = try changeBody(o, source: arn == nil ? "dynamodb-streams" : "lambda-dynamodb", clock: .streams)
+        if let arn {
+            if let table = DynamoDBRequest.table(fromARN: arn), arn.contains("/stream/") {
+                if let problem = implausible(table) {
+                    record.warnings.append("eventSourceARN \(jsonString(arn)) \(problem); table left unknown")
+                } else {
+                    record.table = table
+                    record.streamARN = arn
+                }
+            } else {
+                record.warnings.append("eventSourceARN \(jsonString(arn)) is not a DynamoDB stream ARN; table left unknown")
+            }
+        }
+        return record
+    }
+
+    /// A decoded Kinesis Data Streams for DynamoDB record. The record names the table and Region
+    /// but not the account: `kinesisStreamARN` (the enclosing Lambda record's `eventSourceARN`)
+    /// supplies it when known, else the account is "".
+    static func kinesisRecord(_ o: JSONObject, kinesisStreamARN: String? = nil) throws -> ChangeRecord {
+        var record = try changeBody(o, source: "kinesis-dynamodb", clock: .kinesis)
+        guard let name = o["tableName"]?.string else { throw Failure("Kinesis DynamoDB record has no tableName") }
+        var account = ""
+        var region = record.awsRegion ?? ""
+        if let arn = kinesisStreamARN, let f = ARN.fields(arn), f.service == "kinesis" {
+            account = String(f.account)
+            if region.isEmpty { region = String(f.region) }
+        }
+        let table = TableIdentity(account: account, region: region, name: name)
+        if let problem = implausible(table) {
+            record.warnings.append("table \(jsonString(name)) in \(jsonString(region)) \(problem); table left unknown")
+        } else {
+            record.table = table
+        }
+        return record
+    }
+
+    /// A Kinesis record whose base64 `data` holds a DynamoDB change. The raw bytes kept are the
+    /// decoded JSON.
+    static func kinesisEnvelope(_ o: JSONObject) -> Unwrapped {
+        guard let payload = kinesisPayload(o) else { return .rejected("not a Kinesis record (no data)") }
+        guard let bytes = payload.bytes else { return .rejected("Kinesis record data is not base64") }
+        guard let inner = payload.change else {
+            if let parsed = (try? JSONParser.parse(bytes))?.object {
+                let keys = parsed.keys.prefix(6).joined(separator: ", ")
+                return .rejected("Kinesis record data is not a DynamoDB change record (members: [\(keys)])")
+            }
+            return .rejected("Kinesis record data is not a JSON object (\(bytes.count) bytes)")
+        }
+        do {
+            return .change(try kinesisRecord(inner, kinesisStreamARN: o["eventSourceARN"]?.string), raw: bytes)
+        } catch {
+            return .rejected(message(error))
+        }
+    }
+
+    /// How `ApproximateCreationDateTime` is read.
+    enum Clock {
+        /// Epoch seconds (or an ISO string from CLI v2), rounded down by AWS: precision `second`.
+        case streams
+        /// Epoch milliseconds or microseconds, by magnitude.
+        case kinesis
+    }
+
+    /// The fields shared by stream and Kinesis records.
+    private static func changeBody(_ o: JSONObject, source: String, clock: Clock) throws -> ChangeRecord {
+        guard let name = o["eventName"]?.string else { throw Failure("change record has no eventName") }
+        let changeType = name.uppercased()
+        guard ["INSERT", "MODIFY", "REMOVE"].contains(changeType) else {
+            throw Failure("eventName \(jsonString(name)) is not INSERT, MODIFY or REMOVE")
+        }
+        guard let d = o["dynamodb"]?.object else { throw Failure("change record has no dynamodb object") }
+        var notes = AttributeValue.ParseNotes()
+        guard let keysObject = d["Keys"] else { throw Failure("dynamodb.Keys is missing") }
+        guard case .object(let keysJSON) = keysObject else { throw Failure("dynamodb.Keys is not an object") }
+        let keys = try AttributeValue.parseItem(keysJSON, path: "dynamodb.Keys", notes: &notes)
+        var record = ChangeRecord(changeType: changeType, source: source, precision: "none", keys: keys)
+        record.newImage = try image(d, "NewImage", prefix: "dynamodb.", notes: &notes)
+        record.oldImage = try image(d, "OldImage", prefix: "dynamodb.", notes: &notes)
+        record.eventID = o["eventID"]?.scalarText
+        record.awsRegion = o["awsRegion"]?.string
+        record.sequenceNumber = d["SequenceNumber"]?.scalarText
+        if let s = record.sequenceNumber, s.isEmpty || !s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            record.warnings.append("dynamodb.SequenceNumber \(jsonString(s)) is not a decimal number")
+        }
+        record.sizeBytes = d["SizeBytes"]?.scalarText.flatMap { Int64($0) }
+        record.viewType = d["StreamViewType"]?.string
+        if let identity = o["userIdentity"]?.object {
+            record.identityType = identity["type"]?.string
+            record.identityPrincipal = identity["principalId"]?.string
+        }
+        if let value = d["ApproximateCreationDateTime"], !value.isNull {
+            if let t = changeTime(value, clock: clock) {
+                record.time = t.text
+                record.timeMicros = t.micros
+                record.precision = t.precision
+                if let note = t.note { record.warnings.append("dynamodb.ApproximateCreationDateTime " + note) }
+            } else {
+                record.warnings.append("dynamodb.ApproximateCreationDateTime \(value.compactText) is not a time; left unknown")
+            }
+        }
+        record.warnings += notes.messages
+        return record
+    }
+
+    private static func image(_ d: JSONObject, _ name: String, prefix: String, notes: inout AttributeValue.ParseNotes) throws -> [(String, AttributeValue)]? {
+        guard let value = d[name], !value.isNull else { return nil }
+        guard case .object(let object) = value else { throw Failure("\(prefix)\(name) is not an object") }
+        return try AttributeValue.parseItem(object, path: prefix + name, notes: &notes)
+    }
+
+    // MARK: - Times
+
+    struct ChangeTime: Equatable {
+        var text: String
+        var micros: Int64
+        var precision: String
+        /// Something unusual about the spelling, for the record's warnings.
+        var note: String?
+    }
+
+    /// Reads `ApproximateCreationDateTime`: a JSON number (epoch seconds, ms or µs, also in
+    /// exponent form such as `1.635734407123456789E9`), the same as a string, or an ISO 8601
+    /// string (CLI v2). The instant keeps whatever fraction the value carries.
+    static func changeTime(_ value: JSON, clock: Clock) -> ChangeTime? {
+        let text: String
+        switch value {
+        case .number(let n): text = n
+        case .string(let s): text = s.trimmingWhitespace
+        default: return nil
+        }
+        if let epoch = epochMicros(text) {
+            let precision: String
+            var note: String? = nil
+            switch (clock, epoch.unit) {
+            case (.streams, .seconds): precision = "second"
+            case (.streams, let unit):
+                precision = "second"
+                note = "\(text) read as epoch \(unit == .milliseconds ? "milliseconds" : "microseconds") (streams give seconds)"
+            case (.kinesis, .seconds): precision = "second"
+            case (.kinesis, .milliseconds): precision = "millisecond"
+            case (.kinesis, .microseconds): precision = "microsecond"
+            }
+            return ChangeTime(text: format(micros: epoch.micros), micros: epoch.micros, precision: precision, note: note)
+        }
+        guard let iso = isoMicros(text) else { return nil }
+        let precision: String
+        switch clock {
+        case .streams: precision = "second"
+        case .kinesis: precision = iso.fractionDigits == 0 ? "second" : iso.fractionDigits <= 3 ? "millisecond" : "microsecond"
+        }
+        return ChangeTime(text: format(micros: iso.micros), micros: iso.micros, precision: precision, note: nil)
+    }
+
+    enum EpochUnit { case seconds, milliseconds, microseconds }
+
+    /// Microseconds since the epoch of a decimal number of seconds, milliseconds (≥ 1e11) or
+    /// microseconds (≥ 1e15), read exactly (never through `Double`). Nil for negatives and non-numbers.
+    static func epochMicros(_ text: String) -> (micros: Int64, unit: EpochUnit)? {
+        guard let first = text.utf8.first, (first >= 48 && first <= 57) || first == UInt8(ascii: "."),
+              let canonical = ItemKey.normaliseDecimal(text), !canonical.hasPrefix("-") else { return nil }
+        let parts = canonical.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts[0].count <= 18, let whole = Int64(parts[0]) else { return nil }
+        let fraction = parts.count > 1 ? Array(parts[1].utf8) : []
+        func digits(_ n: Int) -> Int64 {
+            var v: Int64 = 0
+            for i in 0..<n { v = v * 10 + Int64(i < fraction.count ? fraction[i] - 48 : 0) }
+            return v
+        }
+        if whole >= 1_000_000_000_000_000 { return (whole, .microseconds) }
+        if whole >= 100_000_000_000 {
+            let (m, overflow) = whole.multipliedReportingOverflow(by: 1000)
+            return overflow ? nil : (m + digits(3), .milliseconds)
+        }
+        return (whole * 1_000_000 + digits(6), .seconds)
+    }
+
+    /// Microseconds since the epoch of an ISO 8601 time (any offset), with the number of
+    /// fraction digits it was written with.
+    static func isoMicros(_ text: String) -> (micros: Int64, fractionDigits: Int)? {
+        guard let seconds = Timestamp.epochSeconds(text) else { return nil }
+        let b = Array(text.utf8)
+        var fraction: [UInt8] = []
+        if let t = b.indices.first(where: { $0 >= 8 && (b[$0] == UInt8(ascii: "T") || b[$0] == UInt8(ascii: "t") || b[$0] == 0x20) }),
+           let dot = b[t...].firstIndex(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") }) {
+            var i = dot + 1
+            while i < b.count, b[i] >= 48, b[i] <= 57 { fraction.append(b[i]); i += 1 }
+        }
+        var micros: Int64 = 0
+        for i in 0..<6 { micros = micros * 10 + Int64(i < fraction.count ? fraction[i] - 48 : 0) }
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        guard !overflow else { return nil }
+        return (scaled + micros, fraction.count)
+    }
+
+    /// Normalised UTC text of an instant in microseconds: a fraction only when non-zero, in
+    /// milliseconds when that is exact, else in microseconds.
+    static func format(micros: Int64) -> String {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let sub = Int(micros - seconds * 1_000_000)
+        var fraction = ""
+        if sub != 0 {
+            let six = String(sub)
+            fraction = String(repeating: "0", count: 6 - six.count) + six
+            if fraction.hasSuffix("000") { fraction.removeLast(3) }
+        }
+        return Timestamp.format(epochSeconds: seconds, fraction: fraction)
+    }
+
+    // MARK: - Table names
+
+    /// Why a table identity cannot be real (template placeholders such as `{{{table}}}` or
+    /// `account-id`), or nil when it is plausible.
+    static func implausible(_ t: TableIdentity) -> String? {
+        let nameOK = (1...255).contains(t.name.utf8.count) && t.name.utf8.allSatisfy { c in
+            (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 || c == 45 || c == 46
+        }
+        if !nameOK { return "has a table name that is not a valid DynamoDB table name" }
+        if !t.account.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return "has an account that is not a number" }
+        if !t.region.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }) {
+            return "has a Region that is not a Region name"
+        }
+        return nil
+    }
+
+    // MARK: - Exports
+
+    /// One line of an incremental export: INSERT (NewImage only), MODIFY (both images) or
+    /// REMOVE (no NewImage), timed by `Metadata.WriteTimestampMicros` (µs, a typed `{"N":…}`).
+    static func incrementalExportLine(_ o: JSONObject) throws -> ChangeRecord {
+        var notes = AttributeValue.ParseNotes()
+        guard case .object(let keysJSON)? = o["Keys"] else { throw Failure("incremental export line has no Keys object") }
+        let keys = try AttributeValue.parseItem(keysJSON, path: "Keys", notes: &notes)
+        let newImage = try image(o, "NewImage", prefix: "", notes: &notes)
+        let oldImage = try image(o, "OldImage", prefix: "", notes: &notes)
+        let changeType = newImage == nil ? "REMOVE" : oldImage == nil ? "INSERT" : "MODIFY"
+        var record = ChangeRecord(changeType: changeType, source: "export-incremental", precision: "none", keys: keys)
+        record.newImage = newImage
+        record.oldImage = oldImage
+        let stamp = o["Metadata"]?["WriteTimestampMicros"]
+        var micros: Int64? = nil
+        switch stamp {
+        case .object(let typed)?:
+            if let n = typed["N"]?.scalarText { micros = Int64(n.trimmingWhitespace) }
+        case .number(let n)?, .string(let n)?:
+            micros = Int64(n.trimmingWhitespace)
+            record.warnings.append("Metadata.WriteTimestampMicros is not a typed {\"N\":…} value")
+        default: break
+        }
+        if let micros, micros >= 0 {
+            record.timeMicros = micros
+            record.time = format(micros: micros)
+            record.precision = "microsecond"
+        } else {
+            record.warnings.append("Metadata.WriteTimestampMicros \(stamp?.compactText ?? "null") is not a whole number of microseconds; time left unknown")
+        }
+        record.warnings += notes.messages
+        return record
+    }
+
+    /// One line of a full DYNAMODB_JSON export: the item as it was at export time. Which
+    /// attributes form the key is not in the line, so `keys` stays empty and the whole item is
+    /// the new image.
+    static func fullExportLine(_ o: JSONObject) throws -> ChangeRecord {
+        guard case .object(let item)? = o["Item"] else { throw Failure("export line has no Item object") }
+        var notes = AttributeValue.ParseNotes()
+        let attributes = try AttributeValue.parseItem(item, path: "Item", notes: &notes)
+        var record = ChangeRecord(changeType: "SNAPSHOT", source: "export-full", precision: "none", keys: [])
+        record.newImage = attributes
+        record.warnings = notes.messages
+        return record
+    }
+
+    /// `manifest-summary.json` of an export: names the table of every data line of the export.
+    static func exportManifest(_ o: JSONObject) throws -> ChangeContext {
+        guard let tableArn = o["tableArn"]?.string else { throw Failure("export manifest has no tableArn") }
+        guard let table = DynamoDBRequest.table(fromARN: tableArn) else {
+            throw Failure("export manifest tableArn \(jsonString(tableArn)) is not a DynamoDB table ARN")
+        }
+        var context = ChangeContext(kind: "export-manifest", table: table)
+        context.exportARN = o["exportArn"]?.string
+        context.exportTime = Timestamp.normalise(o["exportTime"])
+        context.viewType = o["outputView"]?.string
+        return context
+    }
+
+    /// `aws dynamodbstreams describe-stream` output: names the table of a stream's records and
+    /// its key attributes (their types are not in the output).
+    static func describeStream(_ o: JSONObject) throws -> ChangeContext {
+        guard let d = o["StreamDescription"]?.object else { throw Failure("no StreamDescription object") }
+        let arn = d["StreamArn"]?.string
+        var table = arn.flatMap { DynamoDBRequest.table(fromARN: $0) }
+        if table == nil, let name = d["TableName"]?.string { table = TableIdentity(account: "", region: "", name: name) }
+        guard let table else { throw Failure("StreamDescription has neither a StreamArn nor a TableName") }
+        var context = ChangeContext(kind: "describe-stream", table: table)
+        context.streamARN = arn
+        context.streamLabel = d["StreamLabel"]?.string
+        context.viewType = d["StreamViewType"]?.string
+        for element in d["KeySchema"]?.array ?? [] {
+            guard let name = element["AttributeName"]?.string, let keyType = element["KeyType"]?.string else { continue }
+            context.keySchema.append((name: name, keyType: keyType, type: nil))
+        }
+        return context
+    }
+}

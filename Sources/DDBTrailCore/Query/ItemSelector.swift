@@ -1,0 +1,60 @@
+/// An item named on the command line: `--key ATTR=VALUE` (matched whatever its type), or
+/// `ATTR:S=…`, `ATTR:N=42`, `ATTR:B=<base64>` to force a type.
+public struct ItemSelector: Sendable {
+    public struct KeyError: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    public var table: String
+    /// (name, forced type or nil, value)
+    public var parts: [(name: String, type: String?, value: String)]
+
+    public init(table: String, keys: [String]) throws {
+        self.table = table
+        parts = []
+        for item in keys {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw KeyError(description: "--key expects ATTR=VALUE (or ATTR:N=VALUE, ATTR:B=BASE64), got '\(item)'")
+            }
+            var name = String(item[..<eq])
+            var type: String? = nil
+            if let colon = name.lastIndex(of: ":") {
+                let t = name[name.index(after: colon)...].uppercased()
+                guard ["S", "N", "B"].contains(t) else {
+                    throw KeyError(description: "--key '\(item)': type must be S, N or B, got '\(t)'")
+                }
+                type = t
+                name = String(name[..<colon])
+            }
+            let value = String(item[item.index(after: eq)...])
+            if type == "N", ItemKey.normaliseDecimal(value) == nil {
+                throw KeyError(description: "--key '\(item)': '\(value)' is not a number")
+            }
+            if type == "B", Base64.decode(value) == nil {
+                throw KeyError(description: "--key '\(item)': '\(value)' is not base64")
+            }
+            parts.append((name, type, value))
+        }
+        if parts.isEmpty { throw KeyError(description: "give the item's key with --key ATTR=VALUE (once per key attribute)") }
+    }
+
+    /// Every canonical key the item may be stored under: each untyped value read as a string,
+    /// and also as a number or binary where it can be one.
+    public var canonicalKeys: [String] {
+        var combinations: [[ItemKey.Attribute]] = [[]]
+        for part in parts {
+            var types = part.type.map { [$0] } ?? ["S"]
+            if part.type == nil {
+                if ItemKey.normaliseDecimal(part.value) != nil { types.append("N") }
+                if part.value.count % 4 == 0, !part.value.isEmpty, Base64.decode(part.value) != nil { types.append("B") }
+            }
+            combinations = combinations.flatMap { prefix in
+                types.map { prefix + [ItemKey.Attribute(name: part.name, type: $0, value: part.value)] }
+            }
+        }
+        var seen = Set<String>()
+        return combinations.map(ItemKey.canonical).filter { seen.insert($0).inserted }
+    }
+
+    public var keysParameter: String { "[" + canonicalKeys.map(jsonString).joined(separator: ",") + "]" }
+}

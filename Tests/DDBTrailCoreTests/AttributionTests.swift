@@ -1,0 +1,88 @@
+import DDBTrailSQLite
+import Foundation
+import Testing
+@testable import DDBTrailCore
+
+struct AttributionOutcome {
+    /// stream eventID → (CloudTrail eventID named or nil, method, confidence)
+    var byStreamID: [String: (eventID: String?, method: String, confidence: Double)] = [:]
+    var named = 0, correct = 0, wrongHighConfidence = 0, causedByCalls = 0, recalled = 0
+
+    var precision: Double { named == 0 ? 1 : Double(correct) / Double(named) }
+    var recall: Double { causedByCalls == 0 ? 1 : Double(recalled) / Double(causedByCalls) }
+}
+
+/// Imports a generated workload (stream first or CloudTrail first) and scores the attribution.
+func attribute(_ workload: ChangeWorkload, streamFirst: Bool) throws -> AttributionOutcome {
+    let c = try Case()
+    try write(Array(workload.cloudTrail.utf8), to: c.directory + "/ct/trail.json")
+    try write(Array(workload.stream.utf8), to: c.directory + "/stream/lambda-event.json")
+    let order = streamFirst ? [c.directory + "/stream", c.directory + "/ct"] : [c.directory + "/ct", c.directory + "/stream"]
+    for path in order {
+        let report = try c.importPaths([path])
+        #expect(!report.anyRejected, "\(c.observer.diagnostics.prefix(3).map(\.description))")
+    }
+    var outcome = AttributionOutcome()
+    for row in try c.rows("""
+        SELECT c.stream_event_id, e.event_id, a.method, a.confidence
+        FROM changes c JOIN change_attributions a ON a.change_id = c.id LEFT JOIN events e ON e.id = a.event_id
+        """) {
+        let streamID = row[0].stringValue ?? ""
+        let named = row[1].stringValue
+        let confidence: Double
+        if case .real(let r) = row[3] { confidence = r } else { confidence = Double(row[3].int64Value ?? 0) }
+        outcome.byStreamID[streamID] = (named, row[2].stringValue ?? "", confidence)
+        let truth = workload.truth[streamID] ?? nil
+        if let named {
+            outcome.named += 1
+            if named == truth { outcome.correct += 1 } else if confidence >= 0.9 { outcome.wrongHighConfidence += 1 }
+        }
+        if let truth, !workload.indistinguishable.contains(streamID) {
+            outcome.causedByCalls += 1
+            if named == truth { outcome.recalled += 1 }
+        }
+    }
+    return outcome
+}
+
+@Suite(.serialized) struct AttributionTests {
+    static let workload = ChangeWorkload.generate(seed: 7, steps: 1500)
+
+    @Test func generatedWorkloadIsAttributed() throws {
+        let outcome = try attribute(Self.workload, streamFirst: false)
+        #expect(outcome.byStreamID.count == Self.workload.truth.count)
+        #expect(outcome.recall >= 0.995, "recall \(outcome.recall)")
+        #expect(outcome.wrongHighConfidence == 0)
+        #expect(outcome.precision >= 0.99, "precision \(outcome.precision)")
+        // TTL deletions are explained, never pinned on a caller.
+        for (id, cause) in Self.workload.truth where cause == nil {
+            #expect(outcome.byStreamID[id]?.method == "ttl")
+            #expect(outcome.byStreamID[id]?.eventID == nil)
+        }
+        // Same-second writes that nothing can tell apart are never named with high confidence.
+        for id in Self.workload.indistinguishable {
+            let result = try #require(outcome.byStreamID[id])
+            #expect(result.method == "ambiguous" || result.confidence < 0.9 || result.eventID == (Self.workload.truth[id] ?? nil))
+        }
+        print("attribution on \(Self.workload.truth.count) generated changes: precision \(outcome.precision), recall \(outcome.recall), named \(outcome.named), wrong with confidence ≥ 0.9: \(outcome.wrongHighConfidence)")
+    }
+
+    @Test func importOrderDoesNotChangeTheAnswer() throws {
+        let small = ChangeWorkload.generate(seed: 11, steps: 400)
+        let a = try attribute(small, streamFirst: false)
+        let b = try attribute(small, streamFirst: true)
+        #expect(a.byStreamID.count == b.byStreamID.count)
+        for (id, x) in a.byStreamID {
+            let y = try #require(b.byStreamID[id])
+            #expect(x.eventID == y.eventID && x.method == y.method, "\(id)")
+        }
+    }
+
+    @Test func noDataEventsIsExplained() throws {
+        let c = try Case()
+        try write(Array(Self.workload.stream.utf8), to: c.directory + "/stream.json")
+        try c.importPaths([c.directory + "/stream.json"])
+        let methods = try c.rows("SELECT DISTINCT method FROM change_attributions ORDER BY 1").compactMap { $0[0].stringValue }
+        #expect(methods == ["no-data-events", "ttl"])
+    }
+}

@@ -1,0 +1,36 @@
+-- name: item-timeline
+-- title: The whole life of one item
+-- description: Every call that touched the item (reads, writes and failed attempts, with their error codes) and every change to it, with its diff and the principal it is attributed to. The item command runs this query.
+-- param: table text  Table name
+-- param: keys text  JSON array of canonical item keys (the item command builds it from --key; several spellings of one key)
+-- param: since text  Earliest time, UTC ISO 8601, inclusive ('' for no limit)
+-- param: until text  Latest time, UTC ISO 8601, exclusive ('' for no limit)
+-- columns: kind, time, event_name, operation, event_id, stream_event_id, principal_arn, access_key_id, source_ip, user_agent, error_code, change_type, old_image, new_image, diff, attribution, confidence, reason
+WITH wanted(item_key) AS (SELECT value FROM json_each(:keys)),
+     tables(id) AS (SELECT id FROM ddb_tables WHERE name = :table)
+SELECT 'access' AS kind, e.event_time AS time, e.event_name, a.operation, e.event_id,
+       NULL AS stream_event_id, p.arn AS principal_arn, p.access_key_id, e.source_ip, e.user_agent,
+       e.error_code, NULL AS change_type, NULL AS old_image, NULL AS new_image, NULL AS diff,
+       NULL AS attribution, NULL AS confidence, NULL AS reason
+FROM item_accesses a
+JOIN wanted w ON w.item_key = a.item_key
+JOIN events e ON e.id = a.event_id
+LEFT JOIN principals p ON p.id = e.principal_id
+WHERE a.table_id IN (SELECT id FROM tables)
+  AND (:since = '' OR e.event_time >= :since)
+  AND (:until = '' OR e.event_time < :until)
+UNION ALL
+SELECT 'change', c.change_time, ce.event_name, ca.operation, ce.event_id,
+       c.stream_event_id, p.arn, p.access_key_id, ce.source_ip, ce.user_agent,
+       NULL, c.change_type, c.old_image, c.new_image, c.diff,
+       at.method, at.confidence, at.reason
+FROM changes c
+JOIN wanted w ON w.item_key = c.item_key
+LEFT JOIN change_attributions at ON at.change_id = c.id
+LEFT JOIN events ce ON ce.id = at.event_id
+LEFT JOIN item_accesses ca ON ca.id = at.item_access_id
+LEFT JOIN principals p ON p.id = ce.principal_id
+WHERE c.table_id IN (SELECT id FROM tables)
+  AND (:since = '' OR c.change_time_us >= unixepoch(:since) * 1000000)
+  AND (:until = '' OR c.change_time_us < unixepoch(:until) * 1000000)
+ORDER BY time, kind;
