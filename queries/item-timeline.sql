@@ -5,6 +5,7 @@
 -- param: keys text  JSON array of canonical item keys (the item command builds it from --key; several spellings of one key)
 -- param: since text  Earliest time, UTC ISO 8601, inclusive ('' for no limit)
 -- param: until text  Latest time, UTC ISO 8601, exclusive ('' for no limit)
+-- (CROSS JOIN keeps SQLite driving from the wanted keys through the item_key indexes.)
 -- columns: kind, time, event_name, operation, event_id, stream_event_id, principal_arn, access_key_id, source_ip, user_agent, error_code, change_type, old_image, new_image, diff, attribution, confidence, reason
 WITH wanted(item_key) AS (SELECT value FROM json_each(:keys)),
      tables(id) AS (SELECT id FROM ddb_tables WHERE name = :table)
@@ -12,8 +13,8 @@ SELECT 'access' AS kind, e.event_time AS time, e.event_name, a.operation, e.even
        NULL AS stream_event_id, p.arn AS principal_arn, p.access_key_id, e.source_ip, e.user_agent,
        e.error_code, NULL AS change_type, NULL AS old_image, NULL AS new_image, NULL AS diff,
        NULL AS attribution, NULL AS confidence, NULL AS reason
-FROM item_accesses a
-JOIN wanted w ON w.item_key = a.item_key
+FROM wanted w
+CROSS JOIN item_accesses a ON a.item_key = w.item_key
 JOIN events e ON e.id = a.event_id
 LEFT JOIN principals p ON p.id = e.principal_id
 WHERE a.table_id IN (SELECT id FROM tables)
@@ -24,8 +25,8 @@ SELECT 'change', c.change_time, ce.event_name, ca.operation, ce.event_id,
        c.stream_event_id, p.arn, p.access_key_id, ce.source_ip, ce.user_agent,
        NULL, c.change_type, c.old_image, c.new_image, c.diff,
        at.method, at.confidence, at.reason
-FROM changes c
-JOIN wanted w ON w.item_key = c.item_key
+FROM wanted w
+CROSS JOIN changes c ON c.item_key = w.item_key
 LEFT JOIN change_attributions at ON at.change_id = c.id
 LEFT JOIN events ce ON ce.id = at.event_id
 LEFT JOIN item_accesses ca ON ca.id = at.item_access_id

@@ -61,5 +61,17 @@ CREATE TABLE change_attributions (
     reason         TEXT NOT NULL   -- in words, for the report
 );
 CREATE INDEX change_attributions_by_event ON change_attributions(event_id);
+CREATE INDEX change_attributions_by_method ON change_attributions(method);
+
+-- Per table, the span of its DynamoDB data events (calls with item_accesses rows), kept up to
+-- date by imports: outside it no CloudTrail cause of a change can be expected in the evidence.
+CREATE TABLE data_event_coverage (
+    table_id         INTEGER PRIMARY KEY REFERENCES ddb_tables(id),
+    first_data_event TEXT,
+    last_data_event  TEXT
+);
+INSERT INTO data_event_coverage
+SELECT a.table_id, min(e.event_time), max(e.event_time)
+FROM item_accesses a JOIN events e ON e.id = a.event_id GROUP BY a.table_id;
 
 ALTER TABLE import_errors ADD COLUMN change_id INTEGER REFERENCES changes(id);

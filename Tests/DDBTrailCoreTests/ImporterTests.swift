@@ -120,6 +120,11 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         }
         #expect(try c.count("SELECT count(*) FROM source_files WHERE import_finished_at IS NULL") == 0)
         #expect(try c.count("SELECT count(*) FROM digest_files") >= 4)
+        // The data-event span kept during imports equals the one computed from scratch.
+        #expect(try c.count("""
+            SELECT count(*) FROM (SELECT a.table_id, min(e.event_time), max(e.event_time) FROM item_accesses a
+              JOIN events e ON e.id = a.event_id GROUP BY a.table_id EXCEPT SELECT * FROM data_event_coverage)
+            """) == 0)
         // Foreign keys are declared but not enforced while importing (for speed): check them here.
         #expect(try c.rows("PRAGMA foreign_key_check").isEmpty)
         // Data events answer who called which API on which key from where.

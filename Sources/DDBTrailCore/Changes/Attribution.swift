@@ -82,17 +82,28 @@ enum Attribution {
     static func recompute(_ db: Database, changesAfter: Int64, accessesAfter: Int64) throws -> Int {
         try db.execute("DROP TABLE IF EXISTS temp.attribution_scope")
         try db.execute("CREATE TEMP TABLE attribution_scope(item_key TEXT PRIMARY KEY) WITHOUT ROWID")
+        try db.run("INSERT OR IGNORE INTO temp.attribution_scope SELECT item_key FROM changes WHERE id > ?", [.integer(changesAfter)])
         try db.run("""
             INSERT OR IGNORE INTO temp.attribution_scope
-            SELECT item_key FROM changes WHERE id > ?
-            UNION SELECT item_key FROM item_accesses WHERE id > ? AND item_key IS NOT NULL
+            SELECT item_key FROM item_accesses WHERE id > ? AND item_key IS NOT NULL
               AND operation IN ('PutItem','UpdateItem','DeleteItem','Put','Update','Delete','INSERT','UPDATE','DELETE')
-            UNION SELECT c.item_key FROM changes c JOIN change_attributions a ON a.change_id = c.id
-              WHERE a.method IN ('no-data-events', 'table-unknown')
-                AND (a.method = 'table-unknown' OR c.table_id IN (SELECT DISTINCT table_id FROM item_accesses WHERE id > ?))
-            """, [.integer(changesAfter), .integer(accessesAfter), .integer(accessesAfter)])
+            """, [.integer(accessesAfter)])
+        // Changes that lacked a table, or data events in a table that now has new ones.
+        let tablesWithNewCalls = try db.rows("SELECT DISTINCT table_id FROM item_accesses WHERE id > ?", [.integer(accessesAfter)])
+            .compactMap { $0[0].int64Value }
+        let newChanges = try db.scalar("SELECT count(*) FROM changes WHERE id > ?", [.integer(changesAfter)]).int64Value ?? 0
+        if !tablesWithNewCalls.isEmpty || newChanges > 0 {
+            try db.execute("""
+                INSERT OR IGNORE INTO temp.attribution_scope
+                SELECT c.item_key FROM change_attributions a JOIN changes c ON c.id = a.change_id
+                WHERE a.method = 'table-unknown'
+                UNION
+                SELECT c.item_key FROM change_attributions a JOIN changes c ON c.id = a.change_id
+                WHERE a.method = 'no-data-events' AND c.table_id IN (\(tablesWithNewCalls.map(String.init).joined(separator: ",")))
+                """)
+        }
         let inScope = try db.scalar("SELECT count(*) FROM temp.attribution_scope").int64Value ?? 0
-        let total = try db.scalar("SELECT count(DISTINCT item_key) FROM changes").int64Value ?? 0
+        let total = try db.scalar("SELECT coalesce(max(id), 0) FROM changes").int64Value ?? 0
         defer { try? db.execute("DROP TABLE IF EXISTS temp.attribution_scope") }
         if inScope == 0 { return 0 }
         return try recompute(db, scoped: inScope * 5 < total)
@@ -107,10 +118,7 @@ enum Attribution {
             : "DELETE FROM change_attributions")
         // Time span of data events per table: outside it, no call can be expected in the evidence.
         var coverage: [Int64: (Int64, Int64)] = [:]
-        for row in try db.rows("""
-            SELECT a.table_id, min(e.event_time), max(e.event_time) FROM item_accesses a JOIN events e ON e.id = a.event_id
-            GROUP BY a.table_id
-            """) {
+        for row in try db.rows("SELECT table_id, first_data_event, last_data_event FROM data_event_coverage") {
             if let t = row[0].int64Value, let lo = row[1].stringValue.flatMap(Timestamp.epochSeconds),
                let hi = row[2].stringValue.flatMap(Timestamp.epochSeconds) {
                 coverage[t] = (lo, hi)

@@ -11,6 +11,21 @@ final class EventWriter {
     /// Tables whose key types were learned during this run (their keys are re-canonicalised).
     private(set) var tablesWithNewKeyTypes: Set<TableIdentity> = []
 
+    /// Data-event span per table id, gathered during an import and merged by `flushCoverage()`.
+    private var coverage: [Int64: (first: String, last: String)] = [:]
+
+    func flushCoverage() throws {
+        for (table, span) in coverage {
+            try db.run("""
+                INSERT INTO data_event_coverage(table_id, first_data_event, last_data_event) VALUES (?, ?, ?)
+                ON CONFLICT(table_id) DO UPDATE SET
+                  first_data_event = min(coalesce(first_data_event, excluded.first_data_event), excluded.first_data_event),
+                  last_data_event = max(coalesce(last_data_event, excluded.last_data_event), excluded.last_data_event)
+                """, [.integer(table), .string(span.first), .string(span.last)])
+        }
+        coverage.removeAll()
+    }
+
     enum Outcome { case imported(Int64), duplicate(Int64), alreadyFromThisFile(Int64) }
 
     init(db: Database) throws {
@@ -105,7 +120,12 @@ final class EventWriter {
             let statement = insertAccess
             statement.reset()
             try statement.bind(integer: eventID, at: 1)
-            try statement.bind(integer: try tableID(access.table), at: 2)
+            let table = try tableID(access.table)
+            try statement.bind(integer: table, at: 2)
+            if let time = e.eventTime {
+                let span = coverage[table] ?? (time, time)
+                coverage[table] = (min(span.first, time), max(span.last, time))
+            }
             try statement.bind(text: access.operation, at: 3)
             try statement.bind(integer: access.position.map(Int64.init), at: 4)
             try statement.bind(text: access.key.map { ItemKey.canonical(ItemKey.retyped($0, with: keyTypes[access.table])) }, at: 5)

@@ -141,6 +141,7 @@ public final class Importer {
                         sinceCommit += 1
                         if sinceCommit >= batchSize {
                             try updateCounts(file.fileID, file.summary)
+                            try writer.flushCoverage()
                             try db.execute("COMMIT")
                             try db.execute("BEGIN IMMEDIATE")
                             sinceCommit = 0
@@ -151,6 +152,7 @@ public final class Importer {
                 case .end(let ending):
                     guard var file = current else { continue }
                     try endFile(fileID: file.fileID, summary: &file.summary, ending: ending)
+                    try writer.flushCoverage()
                     try db.execute("COMMIT")
                     report.files.append(file.summary)
                     observer?.progress(records: records, bytes: bytes)
@@ -168,6 +170,7 @@ public final class Importer {
             throw error
         }
         try db.transaction {
+            try writer.flushCoverage()
             report.keysRecanonicalised = try writer.recanonicaliseKeys()
             for pending in try changeWriter.resolvePendingTables() {
                 let reason = "\(pending.count) change record(s) do not say which table they belong to: put the describe-stream output (or the export's manifest-summary.json) in the same folder, or pass --table"
