@@ -44,8 +44,8 @@ func readChanges(_ relative: String) throws -> ChangeRun {
     return run
 }
 
-func readerName(_ relative: String) throws -> String {
-    switch try detect(fixture(relative)).detection {
+func readerName(_ path: String, absolute: Bool = false) throws -> String {
+    switch try detect(absolute ? path : fixture(path)).detection {
     case .reader(let reader): return reader.name
     case .blank: return "blank"
     case .unrecognised: return "unrecognised"
@@ -329,6 +329,34 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
         let element = RawElement(bytes: Array(record.utf8), offset: 0, index: 0, line: nil)
         guard case .rejected(let reason) = KinesisDynamoDBReader().unwrap(element) else { Issue.record("accepted"); return }
         #expect(reason.contains("not a DynamoDB change record (members: [hello])"))
+    }
+
+    @Test func kinesisGetRecordsOutputIsReadToo() throws {
+        let c = try temporaryDirectory()
+        let payload = try String(contentsOfFile: fixture("changes/project_kinesis_ddb_decoded_ms_and_us.json"), encoding: .utf8)
+            .split(separator: "\n").map { Base64.encode(Array($0.utf8)) }
+        let records = payload.enumerated().map { i, data in
+            #"{"SequenceNumber":"4965782840918770152001999524250839011995335832519258931\#(i)","ApproximateArrivalTimestamp":1731924555.932,"Data":"\#(data)","PartitionKey":"859F7C064A4818874FA67ABEC9BF2AF1"}"#
+        }
+        try write(Array((#"{"Records":["# + records.joined(separator: ",") + #"],"NextShardIterator":"AAAA","MillisBehindLatest":0}"#).utf8), to: c + "/kinesis-get-records.json")
+        let (detection, head, splitter) = try detect(c + "/kinesis-get-records.json")
+        guard case .reader(let reader) = detection else { Issue.record("\(detection)"); return }
+        #expect(reader.name == "kinesis-dynamodb")
+        splitter.start(reader.layout(for: head))
+        var changes: [ChangeRecord] = []
+        while case .element(let element)? = try splitter.next() {
+            if case .change(let record, _) = reader.unwrap(element) { changes.append(record) }
+        }
+        #expect(changes.map(\.eventID) == ["5a1f0c2e-1111-4c3b-9d2e-000000000001", "5a1f0c2e-1111-4c3b-9d2e-000000000002"])
+        #expect(changes.allSatisfy { $0.table == TableIdentity(account: "", region: "eu-west-1", name: "Orders") })
+    }
+
+    @Test func wholeLambdaEventsPerLineAreRecognisedNotImported() throws {
+        let c = try temporaryDirectory()
+        let event = try String(contentsOfFile: fixture("changes/aws_lambda_java_libs_dynamo_event.json"), encoding: .utf8)
+        let line = try JSONParser.parse(event).compactText
+        try write(Array((line + "\n" + line + "\n").utf8), to: c + "/events.jsonl")
+        #expect(try readerName(c + "/events.jsonl", absolute: true) == "recognised-unsupported")
     }
 
     // MARK: describe-stream and exports

@@ -129,6 +129,14 @@ func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawEle
         #expect(elements.count == 1)
     }
 
+    @Test(arguments: ["{\"a\":1}\n}\n{\"b\":2}", "[{\"a\":1}, ], {\"b\":2}]", "]]]", "{\"a\":1} , {\"b\":2}"])
+    func strayDelimitersAlwaysAdvance(_ text: String) throws {
+        // Found on a YAML rule file: a stray '}' used to be cut as an empty element forever.
+        let (elements, _, _) = try split(TrickleBytes(text), .document(containers: []))
+        #expect(elements.count < 10)
+        #expect(elements.allSatisfy { !$0.bytes.isEmpty })
+    }
+
     @Test func largeElementIsCutWhole() throws {
         let big = String(repeating: "x", count: 3_000_000)
         let text = #"{"Records":[{"big":""# + big + #""},{"a":1}]}"#

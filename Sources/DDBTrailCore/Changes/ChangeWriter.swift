@@ -114,7 +114,9 @@ final class ChangeWriter {
     }
 
     func write(_ c: ChangeRecord, raw: [UInt8], element: RawElement, fileID: Int64, path: String) throws -> EventWriter.Outcome {
-        let dedupe = Array(SHA256Hasher.digest(of: c.eventID.map { Array("stream:\($0)".utf8) } ?? raw).prefix(16))
+        // A redelivery (Lambda retry, repeated page) repeats eventID and sequence number together.
+        let identity = c.eventID.map { "stream:\($0)|\(c.sequenceNumber ?? "")" }
+        let dedupe = Array(SHA256Hasher.digest(of: identity.map { Array($0.utf8) } ?? raw).prefix(16))
         let table = try resolveTable(c, path: path)
         let key = canonicalKey(c, table: table)
         let s = insert

@@ -225,7 +225,9 @@ final class RecordSplitter {
                     while j < n {
                         switch b[j] {
                         case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), 0x20, 0x0A, 0x0D, 0x09:
-                            return j
+                            // A stray delimiter where a value should start is cut as a one-byte
+                            // element (rejected as broken JSON), so the splitter always advances.
+                            return j == start ? j + 1 : j
                         default: j += 1
                         }
                     }

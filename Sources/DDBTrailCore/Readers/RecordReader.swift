@@ -115,6 +115,7 @@ extension JSON {
     var looksLikeCloudTrailRecord: Bool {
         guard let o = object else { return false }
         if let source = o["eventSource"]?.string, source.hasPrefix("aws:") { return false } // stream records
+        if o["dynamodb"]?.object != nil { return false } // a change record (e.g. decoded Kinesis) without eventSource
         return o.hasAny("eventName", "eventSource") || (o["eventID"] != nil && o["eventTime"] != nil)
     }
 }
