@@ -7,7 +7,8 @@ struct CloudTrailJSONReader: RecordReader {
         guard head.container == nil, !head.timestampPrefixedLines else { return nil }
         if head.topLevelArray, head.firstValue?.array?.isEmpty == true { return "an empty JSON array" }
         guard let first = head.firstElement ?? head.firstValue else {
-            // A first record too large for the head.
+            // A first record too large for the head: the input must at least start like JSON.
+            guard head.startsLikeJSON else { return nil }
             return head.mentions("\"eventVersion\"") && head.mentions("\"eventSource\"") && !head.mentions("\"aws:dynamodb\"")
                 ? "JSON mentioning eventVersion and eventSource" : nil
         }

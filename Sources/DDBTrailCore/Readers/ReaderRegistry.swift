@@ -148,6 +148,12 @@ extension Head {
     /// The first element (or whole value) as an object.
     var firstObject: JSONObject? { firstElement?.object ?? firstValue?.object }
 
+    /// The first non-blank byte opens a JSON object or array.
+    var startsLikeJSON: Bool {
+        let first = bytes.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+    }
+
     /// A plain-text check on the head, for sniffing when the first element is too large to parse.
     func mentions(_ text: String) -> Bool {
         let needle = Array(text.utf8)
