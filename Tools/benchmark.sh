@@ -90,3 +90,40 @@ for K in "$KEY" "$TYPICAL_KEY"; do
     printf '%s\n' "${QUERY_MS[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "query (in-process) median %.2f ms, max %.2f ms\n", v[int((NR + 1) / 2)], v[NR] }'
     printf '%s\n' "${PROCESS_US[@]}" | awk '{ sum += $1 } END { printf "whole process mean %.1f ms\n", sum / NR / 1000 }'
 done
+
+# Change records: CHANGE_STEPS (default 1,150,000 steps ≈ 1,000,000 stream records) generated with
+# `ddbtrail generate --changes`, CloudTrail imported first, then the streams timed (import plus
+# attribution), then `ddbtrail item` on one changed item, as a whole process.
+if [ "${SKIP_CHANGES:-0}" != "1" ]; then
+    STEPS="${CHANGE_STEPS:-1150000}"
+    CHANGES_DIR="$BENCH_DIR/changes"
+    CDB="$BENCH_DIR/changes.db"
+    if [ "$(cat "$BENCH_DIR/changes.generated" 2>/dev/null)" != "steps=$STEPS seed=$SEED" ]; then
+        echo "== generating a change workload of $STEPS steps into $CHANGES_DIR"
+        rm -rf "$CHANGES_DIR"
+        "$BIN" generate --changes "$STEPS" --seed "$SEED" "$CHANGES_DIR"
+        echo "steps=$STEPS seed=$SEED" > "$BENCH_DIR/changes.generated"
+    fi
+    rm -f "$CDB" "$CDB-wal" "$CDB-shm"
+    echo "== importing the CloudTrail side"
+    "$BIN" import --quiet --db "$CDB" "$CHANGES_DIR/cloudtrail" | tail -n 3
+    echo "== importing the change records (with attribution)"
+    /usr/bin/time -v -o "$BENCH_DIR/changes.time" "$BIN" import --quiet --db "$CDB" "$CHANGES_DIR/streams" | tail -n 4
+    CHANGE_COUNT="$("$BIN" sql --db "$CDB" --format csv --no-headers "SELECT count(*) FROM changes" | tr -d '\r')"
+    SECONDS_CHANGES="$(elapsed_seconds "$BENCH_DIR/changes.time")"
+    echo "changes: $CHANGE_COUNT records in $SECONDS_CHANGES s = $(awk -v n="$CHANGE_COUNT" -v s="$SECONDS_CHANGES" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }') changes/s," \
+         "peak RSS $(peak_rss_mib "$BENCH_DIR/changes.time") MiB"
+    ITEM_KEY="$("$BIN" sql --db "$CDB" --format csv --no-headers --no-formula-guard \
+        "SELECT item_key FROM changes WHERE change_type = 'MODIFY' ORDER BY id LIMIT 1 OFFSET 5000" | sed -e 's/^"//' -e 's/"\r\?$//' -e 's/""/"/g')"
+    CUSTOMER="$(printf '%s' "$ITEM_KEY" | sed -n 's/.*"customerId":"\([^"]*\)".*/\1/p')"
+    ORDER="$(printf '%s' "$ITEM_KEY" | sed -n 's/.*"orderId":"\([^"]*\)".*/\1/p')"
+    echo "== ddbtrail item --table Orders --key customerId=$CUSTOMER --key orderId=$ORDER"
+    ITEM_US=()
+    for _ in $(seq 20); do
+        START=$(date +%s%N)
+        "$BIN" item --db "$CDB" --table Orders --key "customerId=$CUSTOMER" --key "orderId=$ORDER" --format jsonl > /dev/null
+        END=$(date +%s%N)
+        ITEM_US+=($(( (END - START) / 1000 )))
+    done
+    printf '%s\n' "${ITEM_US[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "item (whole process) median %.1f ms, max %.1f ms\n", v[int((NR + 1) / 2)] / 1000, v[NR] / 1000 }'
+fi
