@@ -1,6 +1,25 @@
 import DDBTrailSQLite
 import Foundation
 
+/// The stored text forms of a change (queryable images, diff, canonical key), computed on the
+/// reading thread so the writing thread only inserts.
+struct ChangeText: Sendable {
+    /// Nil when the key must be picked out of the item by the table's key schema (full-export items).
+    var canonicalKey: String?
+    var keysJSON: String
+    var oldImage: String?
+    var newImage: String?
+    var diff: String?
+
+    init(_ c: ChangeRecord) {
+        canonicalKey = c.keys.isEmpty ? nil : ChangeWriter.canonical(c.keys)
+        keysJSON = AttributeValue.plainJSON(item: c.keys)
+        oldImage = c.oldImage.map { AttributeValue.plainJSON(item: $0) }
+        newImage = c.newImage.map { AttributeValue.plainJSON(item: $0) }
+        diff = c.changeType == "SNAPSHOT" ? nil : ItemDiff.between(old: c.oldImage, new: c.newImage).json
+    }
+}
+
 /// Writes change records and their contexts. Shares table ids and learned key schemas with the
 /// event writer, so CloudTrail keys and change keys canonicalise the same way.
 final class ChangeWriter {
@@ -97,11 +116,17 @@ final class ChangeWriter {
     }
 
     /// The canonical key of a change; for full-export items, picked out of the item by the table's key schema.
-    func canonicalKey(_ c: ChangeRecord, table: TableIdentity?) -> (key: String, json: String) {
+    func canonicalKey(_ c: ChangeRecord, text: ChangeText, table: TableIdentity?) -> (key: String, json: String) {
+        if let key = text.canonicalKey { return (key, text.keysJSON) }
         var keys = c.keys
-        if keys.isEmpty, let table, let names = keyNames[table], let item = c.newImage ?? c.oldImage {
+        if let table, let names = keyNames[table], let item = c.newImage ?? c.oldImage {
             keys = names.compactMap { name in item.first { $0.0 == name } }
         }
+        return (Self.canonical(keys), AttributeValue.plainJSON(item: keys))
+    }
+
+    /// Canonical key text of typed key attributes (the same form as CloudTrail item keys).
+    static func canonical(_ keys: [(String, AttributeValue)]) -> String {
         let attributes = keys.map { name, value -> ItemKey.Attribute in
             switch value {
             case .s(let s): return ItemKey.Attribute(name: name, type: "S", value: s)
@@ -110,15 +135,15 @@ final class ChangeWriter {
             default: return ItemKey.Attribute(name: name, type: nil, value: value.typedJSON)
             }
         }
-        return (ItemKey.canonical(attributes), AttributeValue.plainJSON(item: keys))
+        return ItemKey.canonical(attributes)
     }
 
-    func write(_ c: ChangeRecord, raw: [UInt8], element: RawElement, fileID: Int64, path: String) throws -> EventWriter.Outcome {
+    func write(_ c: ChangeRecord, text: ChangeText, raw: [UInt8], element: RawElement, fileID: Int64, path: String) throws -> EventWriter.Outcome {
         // A redelivery (Lambda retry, repeated page) repeats eventID and sequence number together.
         let identity = c.eventID.map { "stream:\($0)|\(c.sequenceNumber ?? "")" }
         let dedupe = Array(SHA256Hasher.digest(of: identity.map { Array($0.utf8) } ?? raw).prefix(16))
         let table = try resolveTable(c, path: path)
-        let key = canonicalKey(c, table: table)
+        let key = canonicalKey(c, text: text, table: table)
         let s = insert
         s.reset()
         try s.bind(.blob(dedupe), at: 1)
@@ -136,9 +161,9 @@ final class ChangeWriter {
         try s.bind(text: c.identityType, at: 13)
         try s.bind(text: c.identityPrincipal, at: 14)
         try s.bind(text: key.json, at: 15)
-        try s.bind(text: c.oldImage.map { AttributeValue.plainJSON(item: $0) }, at: 16)
-        try s.bind(text: c.newImage.map { AttributeValue.plainJSON(item: $0) }, at: 17)
-        try s.bind(text: c.changeType == "SNAPSHOT" ? nil : ItemDiff.between(old: c.oldImage, new: c.newImage).json, at: 18)
+        try s.bind(text: text.oldImage, at: 16)
+        try s.bind(text: text.newImage, at: 17)
+        try s.bind(text: text.diff, at: 18)
         try s.bind(integer: c.sizeBytes, at: 19)
         try s.bind(text: c.viewType, at: 20)
         try s.bind(text: c.source, at: 21)

@@ -282,9 +282,9 @@ public final class Importer {
         case .digest(let digest, let element):
             count(element, &summary)
             try writer.writeDigest(digest, fileID: fileID)
-        case .change(let change, let raw, let element):
+        case .change(let change, let text, let raw, let element):
             count(element, &summary)
-            switch try changeWriter.write(change, raw: raw, element: element, fileID: fileID, path: summary.path) {
+            switch try changeWriter.write(change, text: text, raw: raw, element: element, fileID: fileID, path: summary.path) {
             case .imported(let id), .alreadyFromThisFile(let id):
                 summary.imported += 1
                 for warning in change.warnings {

@@ -4,7 +4,7 @@ import Foundation
 enum PreparedItem: @unchecked Sendable {
     case event(NormalisedEvent, raw: [UInt8], element: RawElement, invalidUTF8: Bool)
     case digest(JSONObject, element: RawElement)
-    case change(ChangeRecord, raw: [UInt8], element: RawElement)
+    case change(ChangeRecord, ChangeText, raw: [UInt8], element: RawElement)
     case context(ChangeContext, element: RawElement)
     case rejected(element: RawElement, reason: String)
     case damage(offset: Int64, message: String)
@@ -18,7 +18,7 @@ enum PreparedItem: @unchecked Sendable {
             switch reader.unwrap(element) {
             case .rejected(let reason): return .rejected(element: element, reason: reason)
             case .digest(let digest, _): return .digest(digest, element: element)
-            case .change(let change, let raw): return .change(change, raw: raw, element: element)
+            case .change(let change, let raw): return .change(change, ChangeText(change), raw: raw, element: element)
             case .context(let context): return .context(context, element: element)
             case .cloudTrail(let record, let raw):
                 return .event(CloudTrailNormaliser.normalise(record), raw: raw, element: element,
