@@ -174,12 +174,7 @@ final class ChangeWriter {
         try s.bind(integer: element.line.map(Int64.init), at: 26)
         try s.bind(.text(raw), at: 27)
         try s.run()
-        if db.changes == 0 {
-            let existing = try db.rows("SELECT id, source_file_id, record_index FROM changes WHERE dedupe_key = ?", [.blob(dedupe)])[0]
-            let id = existing[0].int64Value!
-            if existing[1].int64Value == fileID, existing[2].int64Value == Int64(element.index) { return .alreadyFromThisFile(id) }
-            return .duplicate(id)
-        }
+        if db.changes == 0 { return try events.existingCopy(in: "changes", dedupe: dedupe, element: element, fileID: fileID) }
         return .imported(db.lastInsertRowID)
     }
 

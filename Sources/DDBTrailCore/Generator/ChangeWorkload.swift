@@ -17,21 +17,6 @@ public struct ChangeWorkload: Sendable {
     public static let table = "Orders"
     static let streamARN = "arn:aws:dynamodb:eu-west-1:111122223333:table/Orders/stream/2026-11-01T00:00:00.000"
 
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func hex(_ count: Int) -> String {
-            (0..<count).map { _ in String(below(16), radix: 16) }.joined()
-        }
-    }
-
     public static func generate(seed: UInt64 = 7, steps: Int = 2000) -> ChangeWorkload {
         var events: [String] = []
         var records: [String] = []
@@ -76,18 +61,14 @@ public struct ChangeWorkload: Sendable {
 
     static func run(seed: UInt64, steps: Int, event emitEvent: (String) -> Void, record emitRecord: (String) -> Void,
                     truth setTruth: (String, String?) -> Void, indistinguishable addIndistinguishable: (String) -> Void) {
-        var rng = Rng(state: seed)
+        var rng = CorpusGenerator.SplitMix64(seed: seed)
         var items: [String: [String: String]] = [:]   // key text → attribute → typed JSON value
         var keys: [String] = []
         let principals = ["orders-api", "refunds-worker", "support-console", "etl-nightly", "fraud-review"]
         var clock: Int64 = 1_793_000_000  // 2026-10-27
         var seq: UInt64 = 1
 
-        func uuid() -> String {
-            let h = rng.hex(32)
-            let c = Array(h)
-            return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
-        }
+        func uuid() -> String { rng.uuid() }
         func iso(_ t: Int64) -> String { Timestamp.format(epochSeconds: t) }
         func keyJSON(_ k: String) -> (plain: String, typed: String) {
             let parts = k.split(separator: "/")
@@ -103,12 +84,12 @@ public struct ChangeWorkload: Sendable {
             let id = uuid()
             let errorPart = error.map { ",\"errorCode\":\"\($0)\",\"errorMessage\":\"The conditional request failed\"" } ?? ""
             emitEvent("""
-                {"eventVersion":"1.09","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:\(principal)","arn":"arn:aws:sts::\(account):assumed-role/\(principal)-role/\(principal)","accountId":"\(account)","accessKeyId":"ASIA\(principal.uppercased().prefix(6))EXAMPLE"},"eventTime":"\(iso(time))","eventSource":"dynamodb.amazonaws.com","eventName":"\(name)","awsRegion":"\(region)","sourceIPAddress":"10.0.0.\(principals.firstIndex(of: principal)! + 10)","userAgent":"aws-sdk-java/2.20","requestParameters":\(parameters),"responseElements":null,"requestID":"\(rng.hex(20).uppercased())","eventID":"\(id)","readOnly":false,"resources":[{"accountId":"\(account)","type":"AWS::DynamoDB::Table","ARN":"arn:aws:dynamodb:\(region):\(account):table/\(table)"}],"eventType":"AwsApiCall","apiVersion":"2012-08-10","managementEvent":false,"recipientAccountId":"\(account)","eventCategory":"Data"\(errorPart)}
+                {"eventVersion":"1.09","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLE:\(principal)","arn":"arn:aws:sts::\(account):assumed-role/\(principal)-role/\(principal)","accountId":"\(account)","accessKeyId":"ASIA\(principal.uppercased().prefix(6))EXAMPLE"},"eventTime":"\(iso(time))","eventSource":"dynamodb.amazonaws.com","eventName":"\(name)","awsRegion":"\(region)","sourceIPAddress":"10.0.0.\(principals.firstIndex(of: principal)! + 10)","userAgent":"aws-sdk-java/2.20","requestParameters":\(parameters),"responseElements":null,"requestID":"\(rng.characters(20, from: "0123456789ABCDEF"))","eventID":"\(id)","readOnly":false,"resources":[{"accountId":"\(account)","type":"AWS::DynamoDB::Table","ARN":"arn:aws:dynamodb:\(region):\(account):table/\(table)"}],"eventType":"AwsApiCall","apiVersion":"2012-08-10","managementEvent":false,"recipientAccountId":"\(account)","eventCategory":"Data"\(errorPart)}
                 """)
             return id
         }
         func record(_ type: String, key k: String, old: [String: String]?, new: [String: String]?, time: Int64, ttl: Bool = false) -> String {
-            let id = rng.hex(32)
+            let id = rng.characters(32, from: "0123456789abcdef")
             seq += UInt64(1 + rng.below(50))
             var dynamodb = "\"ApproximateCreationDateTime\":\(time),\"Keys\":\(keyJSON(k).typed)"
             if let new { dynamodb += ",\"NewImage\":\(image(k, new))" }

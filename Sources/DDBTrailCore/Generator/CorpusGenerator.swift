@@ -334,28 +334,14 @@ extension CorpusGenerator {
         static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
         static func seconds(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: Int = 0, _ second: Int = 0) -> Int {
-            let y = month <= 2 ? year - 1 : year
-            let era = (y >= 0 ? y : y - 399) / 400
-            let yearOfEra = y - era * 400
-            let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-            let days = era * 146_097 + dayOfEra - 719_468
-            return days * 86_400 + hour * 3_600 + minute * 60 + second
+            Int(Timestamp.days(fromCivil: Int64(year), month, day)) * 86_400 + hour * 3_600 + minute * 60 + second
         }
 
         static func components(_ time: Int) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
             let days = time >= 0 ? time / 86_400 : (time - 86_399) / 86_400
             let secondOfDay = time - days * 86_400
-            let z = days + 719_468
-            let era = (z >= 0 ? z : z - 146_096) / 146_097
-            let dayOfEra = z - era * 146_097
-            let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-            let mp = (5 * dayOfYear + 2) / 153
-            let day = dayOfYear - (153 * mp + 2) / 5 + 1
-            let month = mp < 10 ? mp + 3 : mp - 9
-            let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-            return (year, month, day, secondOfDay / 3_600, secondOfDay % 3_600 / 60, secondOfDay % 60)
+            let (year, month, day) = Timestamp.civil(fromDays: Int64(days))
+            return (Int(year), month, day, secondOfDay / 3_600, secondOfDay % 3_600 / 60, secondOfDay % 60)
         }
 
         /// `YYYY/MM/DD`, the date folders of the S3 key layout.

@@ -106,14 +106,12 @@ final class EventWriter {
         try insert.bind(.text(raw), at: 26)
         try insert.run()
         if db.changes == 0 {
-            let existing = try db.rows("SELECT id, source_file_id, record_index FROM events WHERE dedupe_key = ?", [.blob(dedupe)])[0]
-            let id = existing[0].int64Value!
-            if existing[1].int64Value == fileID, existing[2].int64Value == Int64(element.index) {
-                return .alreadyFromThisFile(id) // an interrupted import of this file is being completed
+            let outcome = try existingCopy(in: "events", dedupe: dedupe, element: element, fileID: fileID)
+            if case .duplicate(let id) = outcome {
+                try db.run("INSERT OR IGNORE INTO event_copies(event_id, source_file_id, record_index, record_offset, record_length) VALUES (?, ?, ?, ?, ?)",
+                           [.integer(id), .integer(fileID), .integer(Int64(element.index)), .integer(element.offset), .integer(Int64(element.bytes.count))])
             }
-            try db.run("INSERT OR IGNORE INTO event_copies(event_id, source_file_id, record_index, record_offset, record_length) VALUES (?, ?, ?, ?, ?)",
-                       [.integer(id), .integer(fileID), .integer(Int64(element.index)), .integer(element.offset), .integer(Int64(element.bytes.count))])
-            return .duplicate(id)
+            return outcome
         }
         let eventID = db.lastInsertRowID
         for access in e.itemAccesses {
@@ -141,6 +139,15 @@ final class EventWriter {
         }
         for schema in e.keySchemas { try learnKeySchema(schema, from: eventID) }
         return .imported(eventID)
+    }
+
+    /// What an insert that changed nothing met: the stored row with the same dedupe key, either
+    /// this very record (an interrupted import of this file being completed) or an earlier copy.
+    func existingCopy(in table: String, dedupe: [UInt8], element: RawElement, fileID: Int64) throws -> Outcome {
+        let existing = try db.rows("SELECT id, source_file_id, record_index FROM \(table) WHERE dedupe_key = ?", [.blob(dedupe)])[0]
+        let id = existing[0].int64Value!
+        if existing[1].int64Value == fileID, existing[2].int64Value == Int64(element.index) { return .alreadyFromThisFile(id) }
+        return .duplicate(id)
     }
 
     /// Records a table's key schema (from a CloudTrail record, or a stream/export context when
