@@ -556,37 +556,4 @@ extension ResultRenderer {
     }
 
     /// Standard base64 (RFC 4648, with `=` padding).
-    enum Base64 {
-        private static let alphabet: [UInt8] =
-            Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-        static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
-            out.reserveCapacity(out.count + (bytes.count + 2) / 3 * 4)
-            var index = 0
-            while index + 3 <= bytes.count {
-                let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-                    | UInt32(bytes[index + 2])
-                out.append(alphabet[Int(group >> 18 & 0x3F)])
-                out.append(alphabet[Int(group >> 12 & 0x3F)])
-                out.append(alphabet[Int(group >> 6 & 0x3F)])
-                out.append(alphabet[Int(group & 0x3F)])
-                index += 3
-            }
-            switch bytes.count - index {
-            case 1:
-                let group = UInt32(bytes[index]) << 16
-                out.append(alphabet[Int(group >> 18 & 0x3F)])
-                out.append(alphabet[Int(group >> 12 & 0x3F)])
-                out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "=")])
-            case 2:
-                let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-                out.append(alphabet[Int(group >> 18 & 0x3F)])
-                out.append(alphabet[Int(group >> 12 & 0x3F)])
-                out.append(alphabet[Int(group >> 6 & 0x3F)])
-                out.append(UInt8(ascii: "="))
-            default:
-                break
-            }
-        }
-    }
 }
