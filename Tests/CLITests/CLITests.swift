@@ -47,7 +47,7 @@ struct CLI {
 }
 
 @Suite(.serialized) struct CLITests {
-    @Test(arguments: [[], ["import"], ["sql"], ["info"], ["demo"], ["generate"]])
+    @Test(arguments: [[], ["import"], ["sql"], ["info"], ["demo"], ["generate"], ["item"], ["state"]])
     func everyCommandHasHelp(_ command: [String]) throws {
         let result = try CLI.run(command + ["--help"])
         #expect(result.status == 0)
@@ -107,6 +107,40 @@ struct CLI {
         #expect(result.status == 1)
         #expect(result.err.contains("no case database"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/none.db"))
+    }
+
+    @Test func itemAndStateOnTheDemoCase() throws {
+        let dir = try CLI.temporaryDirectory()
+        #expect(try CLI.run(["demo"], in: dir).status == 0)
+        let db = dir + "/ddbtrail-demo.db"
+        let item = try CLI.run(["item", "--db", db, "--table", "Orders", "--key", "customerId=C-1001", "--key", "orderId=O-77", "--format", "jsonl"])
+        #expect(item.status == 0, "\(item.err)")
+        let rows = item.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(rows.count > 5)
+        let required = ["kind", "time", "event_name", "event_id", "stream_event_id", "principal_arn", "access_key_id", "source_ip",
+                        "user_agent", "error_code", "change_type", "old_image", "new_image", "diff", "attribution", "confidence"]
+        for row in rows { #expect(required.allSatisfy { row.keys.contains($0) }) }
+        let tamper = try #require(rows.first { ($0["kind"] as? String) == "change" && ($0["time"] as? String) == "2026-11-03T02:47:12Z" })
+        #expect(tamper["principal_arn"] as? String == "arn:aws:iam::111122223333:user/svc-reporting")
+        #expect(tamper["source_ip"] as? String == "203.0.113.66")
+        let diff = try #require(tamper["diff"] as? [String: Any])
+        #expect((diff["added"] as? [String: Any])?["refundStatus"] as? String == "ISSUED")
+        #expect(rows.contains { ($0["error_code"] as? String) == "ConditionalCheckFailedException" })
+
+        let before = try CLI.run(["state", "--db", db, "--table", "Orders", "--key", "customerId=C-1001", "--key", "orderId=O-77",
+                                  "--at", "2026-11-03T02:47:00Z", "--format", "json"])
+        let after = try CLI.run(["state", "--db", db, "--table", "Orders", "--key", "customerId=C-1001", "--key", "orderId=O-77",
+                                 "--at", "2026-11-03T02:48:00Z", "--format", "json"])
+        let b = try #require((try JSONSerialization.jsonObject(with: Data(before.out.utf8)) as? [[String: Any]])?.first)
+        let a = try #require((try JSONSerialization.jsonObject(with: Data(after.out.utf8)) as? [[String: Any]])?.first)
+        #expect(b["state"] as? String == "present")
+        #expect((b["item"] as? [String: Any])?["refundStatus"] == nil)
+        #expect((a["item"] as? [String: Any])?["refundStatus"] as? String == "ISSUED")
+        let early = try CLI.run(["state", "--db", db, "--table", "Orders", "--key", "customerId=C-1001", "--key", "orderId=O-77",
+                                 "--at", "2026-11-01T00:00:00Z"])
+        #expect(early.out.contains("unknown"))
+        #expect(try CLI.run(["state", "--db", db, "--table", "Orders", "--key", "customerId", "--at", "2026-11-01T00:00:00Z"]).status == 64)
+        #expect(try CLI.run(["item", "--db", db, "--table", "Orders", "--key", "customerId=C-1001", "--since", "yesterday"]).status == 64)
     }
 
     @Test func demoRunsFromAnyDirectory() throws {
