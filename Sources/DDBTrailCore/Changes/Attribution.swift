@@ -21,6 +21,7 @@ enum Attribution {
 
     struct Change {
         var id: Int64
+        var sequence: String?
         var type: String
         var timeMicros: Int64?
         var precision: String
@@ -126,9 +127,9 @@ enum Attribution {
         }
         let changes = try db.prepare("""
             SELECT c.id, c.table_id, c.item_key, c.change_type, c.change_time_us, c.time_precision,
-                   c.user_identity_principal, c.diff, c.new_image
+                   c.user_identity_principal, c.diff, c.new_image, c.sequence_number
             FROM changes c \(scoped ? "WHERE c.item_key IN (SELECT item_key FROM temp.attribution_scope)" : "")
-            ORDER BY c.item_key, c.table_id, c.change_time_us, c.sequence_number, c.id
+            ORDER BY c.item_key, c.table_id
             """)
         let writes = try db.prepare("""
             SELECT a.id, a.event_id, a.table_id, a.item_key, a.operation, e.event_time, e.principal_id, a.attribute_names
@@ -136,7 +137,7 @@ enum Attribution {
             WHERE a.item_key IS NOT NULL AND e.error_code IS NULL
               \(scoped ? "AND a.item_key IN (SELECT item_key FROM temp.attribution_scope)" : "")
               AND a.operation IN ('PutItem','UpdateItem','DeleteItem','Put','Update','Delete','INSERT','UPDATE','DELETE')
-            ORDER BY a.item_key, a.table_id, e.event_time, a.id
+            ORDER BY a.item_key, a.table_id
             """)
         let insert = try db.prepare("""
             INSERT INTO change_attributions(change_id, event_id, item_access_id, method, confidence, candidates, reason)
@@ -158,6 +159,15 @@ enum Attribution {
                     pendingWrite = try nextWrite(writes)
                 }
             }
+            // The queries come in index order (key, table); order each item's rows here, where
+            // groups are small, instead of sorting the whole case in SQLite.
+            group.sort { a, b in
+                let ta = a.timeMicros ?? .max, tb = b.timeMicros ?? .max
+                if ta != tb { return ta < tb }
+                if a.sequence != b.sequence { return (a.sequence ?? "") < (b.sequence ?? "") }
+                return a.id < b.id
+            }
+            candidates.sort { ($0.time ?? .max, $0.accessID) < ($1.time ?? .max, $1.accessID) }
             let covered = table.flatMap { coverage[$0] }
             for result in assign(group, writes: &candidates, table: table, coverage: covered) {
                 insert.reset()
@@ -186,7 +196,7 @@ enum Attribution {
                 }
             }
             let newNames = changes.string(at: 8).flatMap { try? JSONParser.parse($0).object }.map { Set($0.keys) }
-            group.append(Change(id: changes.int64(at: 0), type: changes.string(at: 3) ?? "",
+            group.append(Change(id: changes.int64(at: 0), sequence: changes.string(at: 9), type: changes.string(at: 3) ?? "",
                                 timeMicros: changes.isNull(at: 4) ? nil : changes.int64(at: 4),
                                 precision: changes.string(at: 5) ?? "none",
                                 ttl: changes.string(at: 6) == "dynamodb.amazonaws.com",

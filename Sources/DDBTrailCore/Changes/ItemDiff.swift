@@ -16,8 +16,11 @@ public enum AttributePath {
     /// The name as it appears in a path.
     public static func quotedIfNeeded(_ name: String) -> String {
         let needsQuotes = name.isEmpty || name.unicodeScalars.contains { u in
-            u == "." || u == "[" || u == "]" || u == "\"" || u.properties.isWhitespace
-                || u.value < 0x20 || (u.value >= 0x7F && u.value < 0xA0)
+            if u.isASCII {
+                // ASCII: the delimiters, space and control characters (no Unicode tables needed).
+                return u == "." || u == "[" || u == "]" || u == "\"" || u.value <= 0x20 || u.value == 0x7F
+            }
+            return u.properties.isWhitespace || u.value < 0xA0
         }
         return needsQuotes ? jsonString(name) : name
     }

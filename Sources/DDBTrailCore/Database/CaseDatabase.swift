@@ -29,7 +29,7 @@ public enum CaseDatabase {
         // OFF: a killed process leaves a consistent database (SQLite has handed every write to the
         // OS); only an OS crash or power loss mid-import could damage it. `finishImport` syncs.
         try db.execute("PRAGMA synchronous = OFF")
-        try db.execute("PRAGMA cache_size = -65536")
+        try db.execute("PRAGMA cache_size = -98304")
         try db.execute("PRAGMA temp_store = MEMORY")
         let current = try db.userVersion
         if current > schemaVersion {
