@@ -150,5 +150,10 @@ struct CLI {
         #expect(FileManager.default.fileExists(atPath: dir + "/ddbtrail-demo.db"))
         #expect(result.out.contains("UpdateItem"))
         #expect(result.out.contains("203.0.113.66"))
+        // Every change in the demo has its cause in the demo's CloudTrail: all are attributed.
+        let info = try CLI.run(["info", "--db", dir + "/ddbtrail-demo.db", "--section", "changes", "--format", "jsonl"])
+        let row = try #require(try JSONSerialization.jsonObject(with: Data(info.out.utf8)) as? [String: Any])
+        #expect(row["changes"] as? Int == 13)
+        #expect(row["attributed"] as? Int == 13)
     }
 }

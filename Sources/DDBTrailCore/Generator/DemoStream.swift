@@ -22,12 +22,13 @@ enum DemoStream {
 
     static func file(from cloudTrailFiles: [(path: String, bytes: [UInt8])]) -> (path: String, bytes: [UInt8]) {
         var writes: [(time: String, order: Int, eventID: String, operation: String, key: [ItemKey.Attribute], names: JSON?)] = []
+        var seen = Set<String>()  // CloudTrail redelivers some records: each call wrote once
         for file in cloudTrailFiles {
             guard let records = (try? JSONParser.parse(file.bytes))?["Records"]?.array else { continue }
             for record in records {
                 guard let object = record.object else { continue }
                 let e = CloudTrailNormaliser.normalise(object)
-                guard e.errorCode == nil, let time = e.eventTime, let id = e.eventID else { continue }
+                guard e.errorCode == nil, let time = e.eventTime, let id = e.eventID, seen.insert(id).inserted else { continue }
                 for access in e.itemAccesses where access.table.name == "Orders" {
                     guard let key = access.key, Attribution.operationKind(access.operation) != nil else { continue }
                     writes.append((time, writes.count, id, access.operation, key,
