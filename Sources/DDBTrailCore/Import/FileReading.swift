@@ -25,7 +25,6 @@ enum ReadingMessage: @unchecked Sendable {
     case begin(index: Int, path: String, sha256: String?, opening: FileOpening)
     case items([PreparedItem])
     case end(FileEnding)
-    case failure(any Error)
 }
 
 /// The reading side of an import, run on its own thread: for each file, hash the stored bytes

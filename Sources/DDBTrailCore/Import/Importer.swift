@@ -158,8 +158,6 @@ public final class Importer {
                     observer?.progress(records: records, bytes: bytes)
                     observer?.finished(file: file.summary)
                     current = nil
-                case .failure(let error):
-                    throw error
                 }
             }
             producer.finish()
@@ -264,8 +262,6 @@ public final class Importer {
 
     private func consume(_ item: PreparedItem, fileID: Int64, summary: inout FileSummary) throws {
         switch item {
-        case .failure(let error):
-            throw error
         case .damage(let offset, let message):
             // The damaged tail counts as one element read and rejected.
             summary.recordsRead += 1

@@ -8,7 +8,6 @@ enum PreparedItem: @unchecked Sendable {
     case context(ChangeContext, element: RawElement)
     case rejected(element: RawElement, reason: String)
     case damage(offset: Int64, message: String)
-    case failure(any Error)
 
     static func prepare(_ item: SplitItem, reader: any RecordReader) -> PreparedItem {
         switch item {

@@ -35,12 +35,6 @@ final class SHA256Hasher {
         }
         return digest
     }
-
-    static func hex(of bytes: [UInt8]) -> String {
-        let hasher = SHA256Hasher()
-        hasher.update(bytes)
-        return hasher.finalizeHex()
-    }
 }
 
 func hexString(_ bytes: [UInt8]) -> String {

@@ -181,15 +181,14 @@ enum DynamoDBRequest {
             }
         case .object(let o):
             let operation = o["operation"]?.string.map(operationName) ?? defaultOperation
-            if let key = o["key"] { return [(operation, key, attributeNamesOf(o))] }
+            if let key = o["key"] { return [(operation, key, attributeNames(o))] }
             if let keys = o["keys"]?.array { return keys.map { (operation, $0, nil) } }
-            return [(operation, nil, attributeNamesOf(o))]
+            return [(operation, nil, attributeNames(o))]
         default:
             return []
         }
     }
 
-    static func attributeNamesOf(_ o: JSONObject) -> JSON? { attributeNames(o) }
 
     static func operationName(_ s: String) -> String {
         switch s.lowercased() {
