@@ -1,6 +1,7 @@
 -- name: info-changes
 -- title: Change records and attribution per table
 -- description: For each table with change records (streams, Lambda/Kinesis deliveries, exports): time range, counts by type, and how many changes are attributed to a CloudTrail call, deleted by TTL, or unattributed (and why).
+-- kind: internal
 -- columns: table_name, sources, first_change, last_change, changes, inserts, modifies, removes, snapshots, attributed, attribution_rate, ttl, ambiguous, no_data_events, no_candidate
 SELECT coalesce(t.name, '(table unknown)') AS table_name,
        group_concat(DISTINCT c.source_format) AS sources,

@@ -1,6 +1,7 @@
 -- name: info-event-counts
 -- title: Events by source and category
 -- description: How many events each service produced, split by category (Management/Data/…), with failures.
+-- kind: internal
 -- columns: event_source, event_category, events, failed
 SELECT coalesce(event_source, '') AS event_source,
        coalesce(event_category, '') AS event_category,

@@ -1,6 +1,7 @@
 -- name: info-tables
 -- title: DynamoDB tables and data-event coverage
 -- description: Every table the evidence names, with its data-plane (item-level) events. A table with no data events may still have been read or written: CloudTrail logs data events only when a trail or event data store was configured for them, so their absence proves nothing.
+-- kind: internal
 -- columns: account_id, region, table_name, data_events, item_accesses, first_data_event, last_data_event, management_events, note
 WITH data AS (
     SELECT a.table_id, count(DISTINCT a.event_id) AS data_events, count(*) AS item_accesses,

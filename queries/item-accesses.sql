@@ -1,6 +1,7 @@
 -- name: item-accesses
 -- title: Every call that touched one item
 -- description: Who called which DynamoDB API on one item key, when and from where, failed attempts included.
+-- kind: internal
 -- param: table text  Table name
 -- param: key text  Canonical item key, e.g. {"customerId":"C-1001","orderId":"O-77"}
 -- columns: event_time, event_name, operation, principal_arn, access_key_id, source_ip, user_agent, error_code, event_id

@@ -49,7 +49,7 @@ struct DemoCommand: ParsableCommand {
             $ ddbtrail item --db \(db) --table Orders --key customerId=C-1001 --key orderId=O-77   (changes only)
 
             """)
-        guard let timeline = QueryFile.embedded("item-timeline") else { throw QueryError("item-timeline query is missing") }
+        guard let timeline = QueryFile.embedded("item-history") else { throw QueryError("item-history query is missing") }
         let selector = try ItemSelector(table: DemoIncident.table, keys: ["customerId=C-1001", "orderId=O-77"])
         let changes = try QueryRunner.prepare(query, sql: """
             SELECT time, change_type, principal_arn, source_ip, diff, attribution, confidence

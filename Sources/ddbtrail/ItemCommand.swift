@@ -28,7 +28,7 @@ struct ItemCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "item",
         abstract: "The whole life of one item: every call that touched it and every change, with diffs and the principal behind each.",
-        discussion: "Runs queries/item-timeline.sql. In json/jsonl, images and diffs are JSON values.")
+        discussion: "Runs queries/item-history.sql (also `ddbtrail investigate item-history`). In json/jsonl, images and diffs are JSON values.")
 
     @OptionGroup var caseOptions: CaseOptions
     @OptionGroup var itemOptions: ItemOptions
@@ -42,13 +42,13 @@ struct ItemCommand: ParsableCommand {
 
     func run() throws {
         let selector = try itemOptions.selector()
-        let parameters = ["table": selector.table, "keys": selector.keysParameter,
+        let parameters = ["table": selector.table, "keys": selector.parameterText,
                           "since": try utcTime(since, option: "--since"), "until": try utcTime(until, option: "--until")]
-        guard let query = QueryFile.embedded("item-timeline") else { throw QueryError("item-timeline query is missing") }
+        guard let query = QueryFile.embedded("item-history") else { throw QueryError("item-history query is missing") }
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
-        let statement = try QueryRunner.prepare(db, sql: query.sql, parameters: parameters)
+        let statement = try QueryRunner.prepare(db, query: query, arguments: parameters)
         var options = outputOptions.renderOptions
-        options.jsonColumns = ["old_image", "new_image", "diff"]
+        options.jsonColumns = Set(query.jsonColumns)
         let (sink, close) = try outputOptions.makeSink()
         let rows = try QueryRunner.run(statement, into: ResultRenderer(columns: statement.columnNames, options: options, sink: sink))
         try close()

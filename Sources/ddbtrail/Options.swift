@@ -63,3 +63,16 @@ func parseParameters(_ raw: [String]) throws -> [String: String] {
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
+
+/// `--queries DIR` (repeatable) and `$DDBTRAIL_QUERIES`: the user's own query files, which
+/// override the built-in ones of the same name.
+struct QueryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A directory of your own .sql query files (repeatable; also $DDBTRAIL_QUERIES, colon-separated). Yours replace built-in ones of the same name.", valueName: "dir"))
+    var queries: [String] = []
+
+    func catalog() throws -> QueryCatalog {
+        let fromEnvironment = (ProcessInfo.processInfo.environment["DDBTRAIL_QUERIES"] ?? "")
+            .split(separator: ":").map(String.init).filter { !$0.isEmpty }
+        return try QueryCatalog(userDirectories: fromEnvironment + queries)
+    }
+}

@@ -105,7 +105,7 @@ public enum ItemKey {
 }
 
 /// JSON string literal for `s`.
-func jsonString(_ s: String) -> String {
+public func jsonString(_ s: String) -> String {
     // Fast path: nothing to escape.
     if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
     var out = "\""

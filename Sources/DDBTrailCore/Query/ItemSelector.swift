@@ -57,4 +57,46 @@ public struct ItemSelector: Sendable {
     }
 
     public var keysParameter: String { "[" + canonicalKeys.map(jsonString).joined(separator: ",") + "]" }
+
+    /// The key as an `item-key` query parameter: a JSON object, forced types as `{"N": …}`.
+    public var parameterText: String {
+        "{" + parts.map { part in
+            jsonString(part.name) + ":" + (part.type.map { "{\(jsonString($0)):\(jsonString(part.value))}" } ?? jsonString(part.value))
+        }.joined(separator: ",") + "}"
+    }
+}
+
+extension ItemSelector {
+    /// An `item-key` query parameter: `ATTR=VALUE[,ATTR=VALUE]` (each part as `--key` takes it) or a
+    /// JSON object (`{"customerId":"C-1001"}`; a JSON number is an N value, `{"S"|"N"|"B": …}` forces
+    /// a type). Returns the JSON array of canonical keys the item may be stored under.
+    static func keysParameter(_ text: String, query: String, parameter: String) throws -> String {
+        var parts: [String] = []
+        let trimmed = text.trimmingWhitespace
+        if trimmed.hasPrefix("{") {
+            guard let object = (try? JSONParser.parse(Array(trimmed.utf8)))?.object, !object.members.isEmpty else {
+                throw QueryError("\(query): parameter '\(parameter)' is not a JSON object of key attributes: '\(text)'")
+            }
+            for (name, value) in object.members {
+                switch value {
+                case .string(let s): parts.append("\(name)=\(s)")
+                case .number(let n): parts.append("\(name):N=\(n)")
+                case .object(let typed):
+                    guard typed.members.count == 1, let (type, v) = typed.members.first, let s = v.scalarText else {
+                        throw QueryError("\(query): parameter '\(parameter)': attribute '\(name)' must be a string, a number or {\"S\"|\"N\"|\"B\": value}")
+                    }
+                    parts.append("\(name):\(type)=\(s)")
+                default:
+                    throw QueryError("\(query): parameter '\(parameter)': attribute '\(name)' must be a string, a number or {\"S\"|\"N\"|\"B\": value}")
+                }
+            }
+        } else {
+            parts = trimmed.split(separator: ",").map { String($0).trimmingWhitespace }
+        }
+        do {
+            return try ItemSelector(table: "", keys: parts).keysParameter
+        } catch {
+            throw QueryError("\(query): parameter '\(parameter)': \(error)")
+        }
+    }
 }

@@ -34,6 +34,22 @@ public enum QueryRunner {
         return statement
     }
 
+    /// Prepares a query file with its declared parameters checked, defaulted and typed
+    /// (`QueryFile.arguments`).
+    public static func prepare(_ db: Database, query: QueryFile, arguments: [String: String]) throws -> Statement {
+        let values = try query.arguments(arguments)
+        let statement = try db.prepare(query.sql)
+        guard statement.isReadOnly else {
+            throw QueryError("\(query.origin): refused: the query would change the case database")
+        }
+        let used = Set(statement.parameterNames.compactMap { $0.map { String($0.dropFirst()) } })
+        if let undeclared = used.sorted().first(where: { values[$0] == nil }) {
+            throw QueryError("\(query.origin): the SQL uses :\(undeclared) but the header declares no such parameter")
+        }
+        try statement.bind(named: values.filter { used.contains($0.key) })
+        return statement
+    }
+
     /// Runs the statement, rendering every row; returns the row count.
     @discardableResult
     public static func run(_ statement: Statement, into renderer: ResultRenderer) throws -> Int {

@@ -1,0 +1,62 @@
+-- name: control-plane-tampering
+-- title: Changes that weaken a table's protection or evidence
+-- description: Point-in-time recovery disabled, stream disabled or its view type reduced, deletion protection removed, tables and backups deleted, TTL changed, resource policies put or deleted, Kinesis streaming destinations changed, global-table replicas changed, and encryption (KMS key) changes. One finding per call; a failed attempt is a finding too, one severity lower.
+-- kind: detection
+-- columns: rule, severity, title, principal_arn, access_key_id, table, window_start, window_end, detail, error_code, evidence_event_ids, drill_down
+-- json-columns: evidence_event_ids
+WITH calls AS (
+    SELECT DISTINCT r.event_id AS id FROM table_references r),
+classified AS (
+    SELECT e.*, json_extract(e.raw, '$.requestParameters') AS request,
+           CASE
+             WHEN e.event_name = 'UpdateContinuousBackups'
+                  AND json_extract(e.raw, '$.requestParameters.pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled') IN (0, 'false')
+               THEN 'pitr-disabled|high|Point-in-time recovery disabled'
+             WHEN e.event_name = 'UpdateTable' AND json_extract(e.raw, '$.requestParameters.streamSpecification.streamEnabled') IN (0, 'false')
+               THEN 'stream-disabled|high|DynamoDB stream disabled'
+             WHEN e.event_name = 'UpdateTable' AND json_extract(e.raw, '$.requestParameters.streamSpecification.streamViewType') IN ('KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE')
+               THEN 'stream-view-reduced|medium|Stream view type set to ' || json_extract(e.raw, '$.requestParameters.streamSpecification.streamViewType')
+             WHEN e.event_name = 'UpdateTable' AND json_extract(e.raw, '$.requestParameters.deletionProtectionEnabled') IN (0, 'false')
+               THEN 'deletion-protection-removed|high|Deletion protection removed'
+             WHEN e.event_name = 'UpdateTable' AND json_extract(e.raw, '$.requestParameters.replicaUpdates') IS NOT NULL
+               THEN CASE WHEN e.raw LIKE '%"delete"%' OR e.raw LIKE '%"Delete"%'
+                         THEN 'replica-removed|high|Global-table replica removed'
+                         ELSE 'replica-changed|medium|Global-table replicas changed' END
+             WHEN e.event_name IN ('UpdateGlobalTable', 'UpdateGlobalTableSettings')
+               THEN 'replica-changed|medium|Global table changed (' || e.event_name || ')'
+             WHEN e.event_name = 'UpdateTable' AND json_extract(e.raw, '$.requestParameters.sSESpecification') IS NOT NULL
+               THEN 'table-encryption-changed|medium|Table encryption (KMS key) changed'
+             WHEN e.event_name = 'DeleteTable' THEN 'table-deleted|high|Table deleted'
+             WHEN e.event_name = 'DeleteBackup' THEN 'backup-deleted|high|Backup deleted'
+             WHEN e.event_name = 'UpdateTimeToLive'
+               THEN 'ttl-changed|medium|Time to live ' ||
+                    CASE WHEN json_extract(e.raw, '$.requestParameters.timeToLiveSpecification.enabled') IN (0, 'false') THEN 'disabled'
+                         ELSE 'set to attribute ' || coalesce(json_extract(e.raw, '$.requestParameters.timeToLiveSpecification.attributeName'), '?') END
+             WHEN e.event_name = 'PutResourcePolicy' THEN 'resource-policy-changed|high|Resource policy put'
+             WHEN e.event_name = 'DeleteResourcePolicy' THEN 'resource-policy-changed|medium|Resource policy deleted'
+             WHEN e.event_name = 'DisableKinesisStreamingDestination' THEN 'kinesis-destination-changed|high|Kinesis streaming destination disabled'
+             WHEN e.event_name IN ('EnableKinesisStreamingDestination', 'UpdateKinesisStreamingDestination')
+               THEN 'kinesis-destination-changed|medium|Kinesis streaming destination ' || CASE e.event_name WHEN 'EnableKinesisStreamingDestination' THEN 'enabled' ELSE 'updated' END
+           END AS verdict
+    FROM calls c JOIN events e ON e.id = c.id
+    WHERE e.event_source = 'dynamodb.amazonaws.com'),
+findings AS (
+    SELECT c.*, substr(verdict, 1, instr(verdict, '|') - 1) AS rule,
+           substr(verdict, instr(verdict, '|') + 1) AS rest
+    FROM classified c WHERE verdict IS NOT NULL)
+SELECT f.rule,
+       CASE WHEN f.error_code IS NULL THEN substr(f.rest, 1, instr(f.rest, '|') - 1)
+            ELSE CASE substr(f.rest, 1, instr(f.rest, '|') - 1) WHEN 'high' THEN 'medium' ELSE 'low' END END AS severity,
+       CASE WHEN f.error_code IS NULL THEN '' ELSE 'Attempted (' || f.error_code || '): ' END || substr(f.rest, instr(f.rest, '|') + 1)
+           || coalesce(' on ' || (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT t.name FROM table_references r JOIN ddb_tables t ON t.id = r.table_id WHERE r.event_id = f.id ORDER BY t.name)), '') AS title,
+       p.arn AS principal_arn, p.access_key_id,
+       (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT t.name FROM table_references r JOIN ddb_tables t ON t.id = r.table_id WHERE r.event_id = f.id ORDER BY t.name)) AS "table",
+       f.event_time AS window_start, f.event_time AS window_end,
+       f.event_name || ' ' || coalesce(f.request, 'null') AS detail, f.error_code,
+       json_array(f.event_id) AS evidence_event_ids,
+       'ddbtrail investigate principal-activity --param principal=' || coalesce(p.access_key_id, '''' || p.arn || '''')
+           || ' --param since=' || strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(f.event_time) - 3600, 'unixepoch')
+           || ' --param until=' || strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(f.event_time) + 3600, 'unixepoch') AS drill_down
+FROM findings f
+LEFT JOIN principals p ON p.id = f.principal_id
+ORDER BY window_start, rule;
