@@ -1,5 +1,6 @@
 import ArgumentParser
 import DDBTrailCore
+import DDBTrailSQLite
 import Foundation
 
 struct DetectCommand: ParsableCommand {
@@ -47,7 +48,12 @@ struct DetectCommand: ParsableCommand {
         for item in set { try settings.add(item, origin: "--set") }
         let catalog = try queryOptions.catalog()
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
-        let findings = try Detection.run(db, catalog: catalog, settings: settings, only: only, minimumSeverity: minSeverity)
+        let findings: [[SQLValue]]
+        do {
+            findings = try Detection.run(db, catalog: catalog, settings: settings, only: only, minimumSeverity: minSeverity)
+        } catch let error as QueryError {
+            throw ValidationError(error.description)
+        }
         var options = outputOptions.renderOptions
         options.jsonColumns = ["evidence_event_ids"]
         let (sink, close) = try outputOptions.makeSink()

@@ -42,8 +42,14 @@ struct InvestigateCommand: ParsableCommand {
             try close()
             return
         }
-        let query = try catalog.named(name ?? "")
         let arguments = try parseParameters(param)
+        let query: QueryFile
+        do {
+            query = try catalog.named(name ?? "")
+            _ = try query.arguments(arguments)
+        } catch let error as QueryError {
+            throw ValidationError(error.description)
+        }
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let statement = try QueryRunner.prepare(db, query: query, arguments: arguments)
         var options = outputOptions.renderOptions

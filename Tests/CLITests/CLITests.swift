@@ -47,7 +47,7 @@ struct CLI {
 }
 
 @Suite(.serialized) struct CLITests {
-    @Test(arguments: [[], ["import"], ["sql"], ["info"], ["demo"], ["generate"], ["item"], ["state"]])
+    @Test(arguments: [[], ["import"], ["sql"], ["info"], ["demo"], ["generate"], ["item"], ["state"], ["investigate"], ["detect"]])
     func everyCommandHasHelp(_ command: [String]) throws {
         let result = try CLI.run(command + ["--help"])
         #expect(result.status == 0)
@@ -155,5 +155,52 @@ struct CLI {
         let row = try #require(try JSONSerialization.jsonObject(with: Data(info.out.utf8)) as? [String: Any])
         #expect(row["changes"] as? Int == 13)
         #expect(row["attributed"] as? Int == 13)
+    }
+
+    @Test func investigateAndDetectOnTheDemoCase() throws {
+        let dir = try CLI.temporaryDirectory()
+        let db = dir + "/case.db"
+        #expect(try CLI.run(["generate", "--demo", dir + "/evidence"]).status == 0)
+        #expect(try CLI.run(["import", "--quiet", "--db", db, dir + "/evidence"]).status == 0)
+        let list = try CLI.run(["investigate", "--list", "--format", "jsonl"])
+        #expect(list.status == 0)
+        #expect(list.out.contains(#""name":"mass-deletes","kind":"detection""#))
+        #expect(!list.out.contains("info-files"))
+        // A missing or mistyped parameter names the parameter; usage errors exit 64.
+        let missing = try CLI.run(["investigate", "--db", db, "who-read"])
+        #expect(missing.status == 64)
+        #expect(missing.err.contains("missing parameter 'table'"))
+        let mistyped = try CLI.run(["investigate", "--db", db, "mass-deletes", "--param", "window=soon"])
+        #expect(mistyped.status == 64)
+        #expect(mistyped.err.contains("parameter 'window' must be an integer"))
+        #expect(try CLI.run(["investigate", "--db", db, "no-such-thing"]).status == 64)
+        let csv = try CLI.run(["investigate", "--db", db, "who-read", "--param", "table=Orders", "--format", "csv"])
+        #expect(csv.status == 0)
+        #expect(csv.out.hasPrefix("principal_arn,access_key_id,items_read,"))
+        // detect: JSON lines with the stable fields, highest severity first.
+        let detect = try CLI.run(["detect", "--db", db, "--format", "jsonl"])
+        #expect(detect.status == 0)
+        let findings = detect.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(findings.count >= 5)
+        for field in ["rule", "severity", "title", "principal_arn", "access_key_id", "table", "window_start", "window_end", "evidence_event_ids", "drill_down"] {
+            #expect(findings.allSatisfy { $0.keys.contains(field) }, "missing \(field)")
+        }
+        #expect(findings.first?["severity"] as? String == "high")
+        #expect(findings.contains { $0["rule"] as? String == "pitr-disabled" && $0["severity"] as? String == "high" })
+        #expect((findings.first?["evidence_event_ids"] as? [String])?.isEmpty == false)
+        let high = try CLI.run(["detect", "--db", db, "--format", "jsonl", "--min-severity", "high"])
+        #expect(high.out.split(separator: "\n").count == findings.filter { $0["severity"] as? String == "high" }.count)
+        #expect(try CLI.run(["detect", "--db", db, "--set", "no_such_threshold=1"]).status == 64)
+        // Thresholds from a config file; one detection only.
+        try "mass-deletes.min_deletes = 3\nmass-deletes.window = 3600\n".write(toFile: dir + "/t.conf", atomically: true, encoding: .utf8)
+        let deletes = try CLI.run(["detect", "--db", db, "--config", dir + "/t.conf", "--only", "mass-deletes", "--format", "csv"])
+        #expect(deletes.status == 0)
+        #expect(deletes.out.split(separator: "\r\n").count == 2)
+        #expect(deletes.out.contains("mass-delete,medium,"))
+        // Users' own investigations come from --queries or $DDBTRAIL_QUERIES.
+        try "-- name: my-count\n-- title: Events\n-- columns: n\nSELECT count(*) AS n FROM events".write(toFile: dir + "/my-count.sql", atomically: true, encoding: .utf8)
+        let mine = try CLI.run(["investigate", "--db", db, "my-count", "--format", "csv", "--no-headers"], environment: ["DDBTRAIL_QUERIES": dir])
+        #expect(mine.status == 0)
+        #expect(mine.out == "46\r\n")  // 59 records imported, 13 of them stream records
     }
 }
