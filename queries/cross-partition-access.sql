@@ -33,12 +33,16 @@ per_window AS (
            min(first_time || '#' || principal_id) AS first, max(first_time) AS last_time,
            json_group_array(DISTINCT event_id) AS ids
     FROM touched GROUP BY actor, table_id, bucket),
+usual AS (
+    SELECT w.actor, w.table_id, sum(w.n) AS total, count(*) AS windows
+    FROM per_window w, learned l WHERE w.first > l.until GROUP BY w.actor, w.table_id),
 rates AS (
     SELECT w.*, substr(w.first, 1, instr(w.first, '#') - 1) AS first_time,
            CAST(substr(w.first, instr(w.first, '#') + 1) AS INTEGER) AS principal_id,
-           (SELECT avg(o.n) FROM per_window o, learned l
-                 WHERE o.actor IS w.actor AND o.table_id = w.table_id AND o.bucket <> w.bucket AND o.first > l.until) AS usual
-    FROM per_window w, learned l
+           CASE WHEN u.windows > 1 THEN (u.total - w.n) * 1.0 / (u.windows - 1) END AS usual
+    FROM per_window w
+    CROSS JOIN learned l
+    JOIN usual u ON u.actor IS w.actor AND u.table_id = w.table_id
     WHERE w.first > l.until AND w.n >= :min_new_partitions)
 SELECT 'cross-partition-access' AS rule, 'medium' AS severity,
        r.n || ' partitions of ' || t.name || ' touched for the first time by ' || coalesce(r.actor, 'an unknown principal') AS title,

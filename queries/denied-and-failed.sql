@@ -12,8 +12,7 @@ WITH failed AS (
     FROM events e WHERE e.error_code IS NOT NULL),
 grouped AS (
     SELECT principal_id, table_id, error_code, count(*) AS n, min(event_time) AS first_time, max(event_time) AS last_time,
-           (SELECT group_concat(event_name, ', ') FROM (SELECT DISTINCT f2.event_name FROM failed f2
-              WHERE f2.principal_id IS f.principal_id AND f2.table_id IS f.table_id AND f2.error_code = f.error_code ORDER BY 1)) AS calls,
+           group_concat(DISTINCT event_name) AS calls,
            error_code LIKE '%AccessDenied%' OR error_code LIKE '%Unauthorized%' OR error_code = 'AuthFailure' AS denied
     FROM failed f GROUP BY principal_id, table_id, error_code)
 SELECT CASE WHEN g.denied THEN 'access-denied' ELSE 'failed-calls' END AS rule,

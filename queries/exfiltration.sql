@@ -17,8 +17,7 @@ WITH reads AS (
     LEFT JOIN principals p ON p.id = e.principal_id
     WHERE a.operation IN ('GetItem', 'Get', 'SELECT', 'Query', 'Scan') AND e.error_code IS NULL),
 scan_days AS (
-    SELECT table_id, actor, count(DISTINCT substr(event_time, 1, 10)) AS days
-    FROM reads WHERE operation = 'Scan' GROUP BY table_id, actor),
+    SELECT DISTINCT table_id, actor, substr(event_time, 1, 10) AS day FROM reads WHERE operation = 'Scan'),
 scans AS (
     SELECT r.principal_id, r.actor, r.table_id, r.bucket, count(*) AS calls,
            count(DISTINCT json_extract(e.raw, '$.requestParameters.segment')) AS segments,
@@ -59,14 +58,18 @@ SELECT 'unusual-scan' AS rule, 'high' AS severity,
 FROM scans s
 JOIN ddb_tables t ON t.id = s.table_id
 LEFT JOIN principals p ON p.id = s.principal_id
-WHERE coalesce((SELECT max(days) FROM scan_days d WHERE d.table_id = s.table_id AND d.actor IS s.actor), 0) < :scan_days
-  AND coalesce((SELECT count(DISTINCT substr(r.event_time, 1, 10)) FROM reads r WHERE r.operation = 'Scan' AND r.table_id = s.table_id AND r.actor IS NOT s.actor), 0) < :scan_days
+WHERE (SELECT count(*) FROM scan_days d WHERE d.table_id = s.table_id AND d.actor IS s.actor) < :scan_days
+  AND (SELECT count(DISTINCT day) FROM scan_days d WHERE d.table_id = s.table_id AND d.actor IS NOT s.actor) < :scan_days
 UNION ALL
 SELECT 'read-spike', 'medium',
        x.n || ' reads of ' || t.name || ' in one window, ' || printf('%.1f', x.n / max(x.baseline, 1.0)) || '× baseline',
        p.arn, p.access_key_id, t.name, x.first_time, x.last_time,
        'baseline ' || printf('%.1f', x.baseline) || ' reads per active window (' || x.basis || ')',
-       (SELECT json_group_array(event_id) FROM (SELECT DISTINCT r.event_id FROM reads r WHERE r.principal_id IS x.principal_id AND r.table_id = x.table_id AND r.bucket = x.bucket ORDER BY r.event_time LIMIT 100)),
+       (SELECT json_group_array(event_id) FROM (
+            SELECT DISTINCT e.event_id FROM events e JOIN item_accesses a ON a.event_id = e.id
+            WHERE e.principal_id = x.principal_id AND a.table_id = x.table_id AND e.event_time BETWEEN x.first_time AND x.last_time
+              AND a.operation IN ('GetItem', 'Get', 'SELECT', 'Query', 'Scan') AND e.error_code IS NULL
+            ORDER BY e.event_time LIMIT 100)),
        'ddbtrail investigate principal-activity --param principal=' || coalesce(p.access_key_id, '''' || p.arn || '''')
            || ' --param since=' || x.first_time || ' --param until=' || strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(x.last_time) + 1, 'unixepoch')
 FROM spikes x

@@ -28,8 +28,8 @@ struct DetectCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Run only this detection (repeatable).", valueName: "name"))
     var only: [String] = []
 
-    @Option(name: .customLong("min-severity"), help: "Leave out findings below this severity: critical, high, medium, low, info.")
-    var minSeverity = "info"
+    @Option(name: .customLong("min-severity"), help: "Leave out findings below this severity: critical, high, medium, low, info (context such as TTL expiry and routine failed calls).")
+    var minSeverity = "low"
 
     func validate() throws {
         guard Detection.severities.contains(minSeverity) else {
