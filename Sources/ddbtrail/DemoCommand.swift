@@ -68,7 +68,19 @@ struct DemoCommand: ParsableCommand {
         out.flush()
         print("""
 
-            Next: `ddbtrail item --db \(db) --table Orders --key customerId=C-1001 --key orderId=O-77 --format jsonl`,
+            What else did the intruder do? The rule pack, over the whole case, highest severity first:
+            $ ddbtrail detect --db \(db) --min-severity medium   (columns shortened here)
+
+            """)
+        let findings = try Detection.run(query, catalog: QueryCatalog(), settings: Detection.Settings(), minimumSeverity: "medium")
+        let shown = ["severity", "rule", "window_start", "access_key_id", "title"].compactMap { Detection.columns.firstIndex(of: $0) }
+        let findingsOut = ResultRenderer(columns: shown.map { Detection.columns[$0] }, options: RenderOptions(format: .table), sink: out)
+        for row in findings { findingsOut.add(shown.map { row[$0] }) }
+        findingsOut.finish()
+        out.flush()
+        print("""
+
+            Next: `ddbtrail investigate --list`, `ddbtrail detect --db \(db) --format jsonl`, `ddbtrail item --db \(db) --table Orders --key customerId=C-1001 --key orderId=O-77 --format jsonl`,
             `ddbtrail sql --db \(db) "SELECT * FROM principals"`, or `--format csv|json|jsonl` on any query.
             """)
     }
