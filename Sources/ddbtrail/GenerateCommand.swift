@@ -5,7 +5,7 @@ import Foundation
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Generate a synthetic CloudTrail corpus for benchmarks or the demo incident.",
+        abstract: "Generate a synthetic CloudTrail corpus for benchmarks, the demo incident, or an attack case with known truth.",
         discussion: """
             Writes gzip'd CloudTrail log files in the S3 key layout (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/…) \
             under the output directory. The same --seed always produces the same bytes. The hottest item is table \
@@ -27,18 +27,33 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Instead of a CloudTrail corpus, write a change workload of about this many steps: DynamoDB data events under cloudtrail/ and the stream records they caused (Lambda events) under streams/.", valueName: "n"))
     var changes: Int?
 
+    @Flag(name: .long, help: "Instead of a CloudTrail corpus, write a generated attack case with known truth: a week of benign DynamoDB traffic in account 210987654321 (eu-central-1) and one attack on its last evening, as gzip'd CloudTrail log files under AWSLogs/ and stream archives under AWSLambda/.")
+    var attack = false
+
     @Argument(help: ArgumentHelp("Directory to write into (created if missing).", valueName: "output-dir"))
     var directory: String
 
     func validate() throws {
         guard records > 0 else { throw ValidationError("--records must be positive, got \(records)") }
         guard recordsPerFile > 0 else { throw ValidationError("--records-per-file must be positive, got \(recordsPerFile)") }
+        guard [demo, changes != nil, attack].filter({ $0 }).count <= 1 else {
+            throw ValidationError("--demo, --changes and --attack each write a different kind of output: give at most one")
+        }
     }
 
     func run() throws {
         if demo {
             let paths = try CorpusGenerator.writeDemoIncident(to: directory)
             print("wrote the demo incident: \(paths.count) files to \(directory)")
+            return
+        }
+        if attack {
+            let truth = try AttackCase.write(to: directory, seed: seed)
+            let megabytes = String(format: "%.1f", Double(truth.bytes) / 1_048_576)
+            let first = truth.steps.first!.start, last = truth.steps.last!.end
+            print("wrote the attack case: \(truth.cloudTrailRecords) CloudTrail records and \(truth.streamRecords) stream records "
+                + "in \(truth.files) files (\(megabytes) MiB gzip) to \(directory); attack \(first)–\(last) "
+                + "from \(truth.sourceIP) with \(truth.leakedAccessKeyId) → \(truth.sessionAccessKeyId)")
             return
         }
         if let changes {
