@@ -10,6 +10,6 @@ struct DDBTrail: ParsableCommand {
             Exit codes: 0 success; 1 some input was rejected or a query failed; 64 usage error.
             Times are UTC (ISO 8601 with Z) everywhere.
             """,
-        subcommands: [ImportCommand.self, SQLCommand.self, InfoCommand.self, ItemCommand.self, StateCommand.self, InvestigateCommand.self, DetectCommand.self, DemoCommand.self, GenerateCommand.self]
+        subcommands: [ImportCommand.self, SQLCommand.self, InfoCommand.self, ItemCommand.self, StateCommand.self, InvestigateCommand.self, DetectCommand.self, PrincipalCommand.self, DemoCommand.self, GenerateCommand.self]
     )
 }

@@ -47,7 +47,7 @@ struct CLI {
 }
 
 @Suite(.serialized) struct CLITests {
-    @Test(arguments: [[], ["import"], ["sql"], ["info"], ["demo"], ["generate"], ["item"], ["state"], ["investigate"], ["detect"]])
+    @Test(arguments: [[], ["import"], ["sql"], ["info"], ["demo"], ["generate"], ["item"], ["state"], ["investigate"], ["detect"], ["principal"]])
     func everyCommandHasHelp(_ command: [String]) throws {
         let result = try CLI.run(command + ["--help"])
         #expect(result.status == 0)
@@ -202,5 +202,24 @@ struct CLI {
         let mine = try CLI.run(["investigate", "--db", db, "my-count", "--format", "csv", "--no-headers"], environment: ["DDBTRAIL_QUERIES": dir])
         #expect(mine.status == 0)
         #expect(mine.out == "46\r\n")  // 59 records imported, 13 of them stream records
+    }
+
+    @Test func principalShowsTheChainAndActivity() throws {
+        let dir = try CLI.temporaryDirectory()
+        let db = dir + "/case.db"
+        #expect(try CLI.run(["generate", "--demo", dir + "/evidence"]).status == 0)
+        #expect(try CLI.run(["import", "--quiet", "--db", db, dir + "/evidence"]).status == 0)
+        let result = try CLI.run(["principal", "--db", db, "ASIA3XKQ7PZ2OA4LRM5Q", "--format", "json"])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        #expect(Set(object?.keys.map { $0 } ?? []) == ["identities", "chain", "activity"])
+        #expect(result.out.contains("lambda.amazonaws.com"))
+        #expect(result.out.contains("orders-api"))
+        let missing = try CLI.run(["principal", "--db", db, "nobody-at-all"])
+        #expect(missing.status == 1)
+        #expect(try CLI.run(["principal", "--db", db, "alice", "--format", "csv"]).status == 64)
+        let csv = try CLI.run(["principal", "--db", db, "alice", "--format", "csv", "--section", "activity"])
+        #expect(csv.status == 0)
+        #expect(csv.out.contains("Orders"))
     }
 }

@@ -58,6 +58,19 @@ import Testing
         #expect(findings.contains { $0["rule"] == "table-export" && ($0["title"] ?? "").contains(truth.foreignAccount) })
     }
 
+    @Test func theAttackersSessionKeyResolvesToTheIAMUserWhoseKeyLeaked() throws {
+        let (truth, findings) = try Self.findings()
+        let bySession = findings.filter { $0["access_key_id"] == truth.sessionAccessKeyId }
+        #expect(bySession.count >= 5)
+        for f in bySession {
+            #expect(f["origin_kind"] == "iam-user")
+            #expect(f["origin_arn"] == truth.userArn)
+            #expect(f["origin_access_key_id"] == truth.leakedAccessKeyId)
+        }
+        // The leaked long-term key is its own origin.
+        #expect(findings.contains { $0["access_key_id"] == truth.leakedAccessKeyId && $0["origin_arn"] == truth.userArn })
+    }
+
     @Test func normalTrafficRaisesNoHighSeverityFinding() throws {
         let (truth, findings) = try Self.findings()
         let attackKeys: Set<String> = [truth.leakedAccessKeyId, truth.sessionAccessKeyId]

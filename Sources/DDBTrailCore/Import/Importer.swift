@@ -180,6 +180,7 @@ public final class Importer {
             report.changesAttributed = report.keysRecanonicalised > 0
                 ? try Attribution.recompute(db)
                 : try Attribution.recompute(db, changesAfter: changesBefore, accessesAfter: accessesBefore)
+            try CredentialGrants.derive(db)
         }
         try CaseDatabase.finishImport(db)
         report.seconds = Date().timeIntervalSince(started)

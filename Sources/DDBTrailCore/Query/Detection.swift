@@ -6,8 +6,10 @@ public enum Detection {
     /// The columns every detection query returns (more are allowed and ignored here).
     public static let findingColumns = ["rule", "severity", "title", "principal_arn", "access_key_id", "table",
                                         "window_start", "window_end", "detail", "evidence_event_ids", "drill_down"]
-    /// The columns `detect` prints: the finding, the query it came from.
-    public static let columns = findingColumns + ["investigation"]
+    /// The columns `detect` prints: the finding, the origin of its access key (the IAM user and
+    /// long-term key, root, federated user or AWS service behind it, from `IdentityResolver`),
+    /// and the query it came from.
+    public static let columns = findingColumns + ["origin_kind", "origin_arn", "origin_access_key_id", "investigation"]
     public static let severities = ["critical", "high", "medium", "low", "info"]
 
     /// Threshold settings: `NAME=VALUE` applies to every detection declaring parameter NAME,
@@ -82,6 +84,7 @@ public enum Detection {
         try settings.check(against: detections)
         if !only.isEmpty { detections = detections.filter { only.contains($0.name) } }
         var findings: [(rank: Int, row: [SQLValue])] = []
+        var origins = try Origins(db: db)
         for query in detections {
             let statement = try QueryRunner.prepare(db, query: query, arguments: settings.arguments(for: query))
             let names = statement.columnNames
@@ -97,7 +100,10 @@ public enum Detection {
                 guard let rank = severities.firstIndex(of: severity) else {
                     throw QueryError("\(query.origin): severity '\(severity)' is not one of \(severities.joined(separator: ", "))")
                 }
-                if rank <= floor { findings.append((rank, positions.map { row[$0] } + [.string(query.name)])) }
+                if rank <= floor {
+                    let origin = try origins.resolve(row[positions[4]].stringValue)
+                    findings.append((rank, positions.map { row[$0] } + origin + [.string(query.name)]))
+                }
             }
         }
         // Stable for scripts: severity, window start, rule, principal, then the evidence itself.
@@ -111,5 +117,27 @@ public enum Detection {
             return false
         }
         return findings.map(\.row)
+    }
+
+    /// Origins of access keys, resolved once per key. A case made before identity resolution
+    /// existed (no credential_grants) gets no origins rather than an error.
+    struct Origins {
+        let db: Database
+        let available: Bool
+        var cache: [String: [SQLValue]] = [:]
+
+        init(db: Database) throws {
+            self.db = db
+            available = try db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'credential_grants'").int64Value == 1
+        }
+
+        mutating func resolve(_ accessKeyId: String?) throws -> [SQLValue] {
+            guard available, let key = accessKeyId, !key.isEmpty else { return [.null, .null, .null] }
+            if let known = cache[key] { return known }
+            let origin = try IdentityResolver.origin(db, accessKeyId: key)
+            let values: [SQLValue] = [.optional(origin?.kind.rawValue), .optional(origin?.arn), .optional(origin?.accessKeyId)]
+            cache[key] = values
+            return values
+        }
     }
 }
