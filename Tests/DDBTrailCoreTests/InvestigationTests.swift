@@ -260,4 +260,66 @@ func demoCase() throws -> Case {
         #expect(rows.filter { $0["attribution"]?.stringValue == "ttl" }.count == ttl)
         #expect(rows.allSatisfy { !($0["reason"]?.stringValue ?? "").isEmpty })
     }
+
+    @Test func readSpikeAgainstThePrincipalsOwnBaseline() throws {
+        let c = try Case()
+        var records: [String] = []
+        // bob reads 20 items every 5 minutes for 10 hours, then 150 in one window.
+        for w in 0..<120 { for k in 0..<20 { records.append(event("r\(w)-\(k)", at: at(w * 300 + k), key: #"{"pk":"p\#(k)"}"#, user: "bob")) } }
+        for k in 0..<150 { records.append(event("s\(k)", at: at(120 * 300 + k), key: #"{"pk":"p\#(k % 20)"}"#, user: "bob")) }
+        try write(logFile(records), to: c.directory + "/a.json")
+        try c.importPaths([c.directory + "/a.json"])
+        let spikes = try investigate(c, "exfiltration").filter { $0["rule"]?.stringValue == "read-spike" }
+        #expect(spikes.count == 1)
+        #expect(spikes.first?["window_start"]?.stringValue == at(120 * 300))
+        #expect(spikes.first?["access_key_id"]?.stringValue == "AKIABOB")
+        #expect(try investigate(c, "exfiltration", ["read_factor": "8"]).filter { $0["rule"]?.stringValue == "read-spike" }.isEmpty)
+    }
+
+    @Test func userErrorsAndPartiQLDeletesCount() throws {
+        let c = try Case()
+        var records: [String] = []
+        for i in 0..<101 { records.append(event("v\(i)", at: at(i), error: "ValidationException")) }
+        for i in 0..<30 {
+            records.append(event("d\(i)", at: at(3_600 + i), name: "ExecuteStatement", key: nil,
+                                 parameters: #"{"statement":"DELETE FROM \"Orders\" WHERE \"pk\" = 'k\#(i)'"}"#))
+        }
+        try write(logFile(records), to: c.directory + "/a.json")
+        try c.importPaths([c.directory + "/a.json"])
+        let alarms = try investigate(c, "error-alarms")
+        #expect(alarms.map { $0["rule"]?.stringValue } == ["user-errors"])
+        #expect(alarms.first?["errors"]?.int64Value == 101)
+        let deletes = try investigate(c, "mass-deletes")
+        #expect(deletes.count == 1)
+        #expect(deletes.first?["deletes"]?.int64Value == 30)
+        #expect(deletes.first?["table"]?.stringValue == "Orders")
+    }
+
+    /// Each tampering call, as CloudTrail logs it, and the rule and severity it must raise.
+    @Test(arguments: [
+        ("UpdateTable", #"{"tableName":"Orders","deletionProtectionEnabled":false}"#, "deletion-protection-removed high"),
+        ("UpdateTable", #"{"tableName":"Orders","streamSpecification":{"streamEnabled":true,"streamViewType":"KEYS_ONLY"}}"#, "stream-view-reduced medium"),
+        ("UpdateTable", #"{"tableName":"Orders","replicaUpdates":[{"delete":{"regionName":"us-east-1"}}]}"#, "replica-removed high"),
+        ("UpdateTable", #"{"tableName":"Orders","sSESpecification":{"enabled":true,"sSEType":"KMS","kMSMasterKeyId":"alias/other"}}"#, "table-encryption-changed medium"),
+        ("DeleteTable", #"{"tableName":"Orders"}"#, "table-deleted high"),
+        ("DeleteBackup", #"{"backupArn":"arn:aws:dynamodb:eu-west-1:111122223333:table/Orders/backup/01700000000000-abcdefgh"}"#, "backup-deleted high"),
+        ("UpdateTimeToLive", #"{"tableName":"Orders","timeToLiveSpecification":{"enabled":true,"attributeName":"purgeAt"}}"#, "ttl-changed medium"),
+        ("PutResourcePolicy", #"{"resourceArn":"arn:aws:dynamodb:eu-west-1:111122223333:table/Orders","policy":"{}"}"#, "resource-policy-changed high"),
+        ("DisableKinesisStreamingDestination", #"{"tableName":"Orders","streamArn":"arn:aws:kinesis:eu-west-1:111122223333:stream/orders"}"#, "kinesis-destination-changed high"),
+        ("EnableKinesisStreamingDestination", #"{"tableName":"Orders","streamArn":"arn:aws:kinesis:eu-west-1:999988887777:stream/x"}"#, "kinesis-destination-changed medium"),
+    ])
+    func tamperingCallsRaiseTheirRule(_ name: String, _ parameters: String, _ expected: String) throws {
+        let c = try Case()
+        try write(logFile([event("ok", at: at(0), name: name, parameters: parameters),
+                           event("denied", at: at(60), name: name, error: "AccessDeniedException", parameters: parameters)]),
+                  to: c.directory + "/a.json")
+        try c.importPaths([c.directory + "/a.json"])
+        let rows = try investigate(c, "control-plane-tampering")
+        #expect(rows.count == 2)
+        #expect(rows.first.map { "\($0["rule"]!.stringValue!) \($0["severity"]!.stringValue!)" } == expected)
+        #expect(rows.first?["table"]?.stringValue == "Orders")
+        let lower = ["high": "medium", "medium": "low"][String(expected.split(separator: " ")[1])]
+        #expect(rows.last?["severity"]?.stringValue == lower)
+        #expect(rows.last?["title"]?.stringValue?.hasPrefix("Attempted (AccessDeniedException)") == true)
+    }
 }
