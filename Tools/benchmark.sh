@@ -91,6 +91,16 @@ for K in "$KEY" "$TYPICAL_KEY"; do
     printf '%s\n' "${PROCESS_US[@]}" | awk '{ sum += $1 } END { printf "whole process mean %.1f ms\n", sum / NR / 1000 }'
 done
 
+# The rule pack over the whole case, and one principal report, as whole processes.
+echo "== detect (every detection, whole process)"
+/usr/bin/time -f "detect: %e s, peak RSS %M KiB" "$BIN" detect --db "$DB" --format jsonl > "$BENCH_DIR/detect.out"
+echo "findings: $(wc -l < "$BENCH_DIR/detect.out")"
+for D in mass-deletes control-plane-tampering exfiltration denied-and-failed error-alarms new-sources cross-partition-access; do
+    /usr/bin/time -f "  $D: %e s" "$BIN" detect --db "$DB" --only "$D" --format jsonl > /dev/null
+done
+WHO="$("$BIN" sql --db "$DB" --format csv --no-headers "SELECT access_key_id FROM principals WHERE access_key_id LIKE 'ASIA%' ORDER BY id LIMIT 1" | tr -d '\r')"
+/usr/bin/time -f "principal $WHO: %e s" "$BIN" principal --db "$DB" "$WHO" --format json > /dev/null
+
 # Change records: CHANGE_STEPS (default 1,150,000 steps ≈ 1,000,000 stream records) generated with
 # `ddbtrail generate --changes`, CloudTrail imported first, then the streams timed (import plus
 # attribution), then `ddbtrail item` on one changed item, as a whole process.
