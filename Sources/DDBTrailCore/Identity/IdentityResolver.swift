@@ -270,11 +270,6 @@ public enum IdentityResolver {
         return result
     }
 
-    static func jsonString(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        ResultRenderer.JSONText.appendString(Array(text.utf8), to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }
 
 extension Dictionary where Key == String, Value == SQLValue {
