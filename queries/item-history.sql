@@ -2,13 +2,13 @@
 -- title: The whole life of one item
 -- description: Every call that touched the item (reads, writes and failed attempts, with their error codes) and every change to it, with its diff and the principal it is attributed to. `ddbtrail item` runs this query.
 -- param: table text  Table name
--- param: keys item-key  The item's key: customerId=C-1001,orderId=O-77 or {"customerId":"C-1001","orderId":"O-77"}
+-- param: key item-key  The item's key: customerId=C-1001,orderId=O-77 or {"customerId":"C-1001","orderId":"O-77"}
 -- param: since time = ''  Earliest time, inclusive
 -- param: until time = ''  Latest time, exclusive
 -- (CROSS JOIN keeps SQLite driving from the wanted keys through the item_key indexes.)
 -- columns: kind, time, event_name, operation, event_id, stream_event_id, principal_arn, access_key_id, source_ip, user_agent, error_code, change_type, old_image, new_image, diff, attribution, confidence, reason
 -- json-columns: old_image, new_image, diff
-WITH wanted(item_key) AS (SELECT value FROM json_each(:keys)),
+WITH wanted(item_key) AS (SELECT value FROM json_each(:key)),
      tables(id) AS (SELECT id FROM ddb_tables WHERE name = :table)
 SELECT 'access' AS kind, e.event_time AS time, e.event_name, a.operation, e.event_id,
        NULL AS stream_event_id, p.arn AS principal_arn, p.access_key_id, e.source_ip, e.user_agent,

@@ -55,7 +55,7 @@ struct DemoCommand: ParsableCommand {
             SELECT time, change_type, principal_arn, source_ip, diff, attribution, confidence
             FROM (\(timeline.sql.replacingOccurrences(of: "ORDER BY time, kind;", with: "")))
             WHERE kind = 'change' ORDER BY time
-            """, parameters: ["table": selector.table, "keys": selector.keysParameter, "since": "", "until": ""])
+            """, parameters: ["table": selector.table, "key": selector.keysParameter, "since": "", "until": ""])
         try QueryRunner.run(changes, into: ResultRenderer(columns: changes.columnNames, options: RenderOptions(format: .table), sink: out))
         out.flush()
         print("\n$ ddbtrail state --db \(db) --table Orders --key customerId=C-1001 --key orderId=O-77 --at 2026-11-03T02:47:00Z   (and 02:48:00Z)\n")

@@ -14,7 +14,7 @@ struct InvestigateCommand: ParsableCommand {
             Examples:
               ddbtrail investigate --list
               ddbtrail investigate mass-deletes --format csv
-              ddbtrail investigate item-history --param table=Orders --param keys=customerId=C-1001,orderId=O-77
+              ddbtrail investigate item-history --param table=Orders --param key=customerId=C-1001,orderId=O-77
             """)
 
     @OptionGroup var caseOptions: CaseOptions

@@ -42,7 +42,7 @@ struct ItemCommand: ParsableCommand {
 
     func run() throws {
         let selector = try itemOptions.selector()
-        let parameters = ["table": selector.table, "keys": selector.parameterText,
+        let parameters = ["table": selector.table, "key": selector.parameterText,
                           "since": try utcTime(since, option: "--since"), "until": try utcTime(until, option: "--until")]
         guard let query = QueryFile.embedded("item-history") else { throw QueryError("item-history query is missing") }
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)

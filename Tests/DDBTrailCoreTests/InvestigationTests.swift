@@ -205,7 +205,7 @@ func demoCase() throws -> Case {
 
     @Test func itemHistoryIsTheQueryTheItemCommandRuns() throws {
         let c = try demoCase()
-        let rows = try investigate(c, "item-history", ["table": "Orders", "keys": "customerId=C-1001,orderId=O-77"])
+        let rows = try investigate(c, "item-history", ["table": "Orders", "key": "customerId=C-1001,orderId=O-77"])
         let changes = rows.filter { $0["kind"]?.stringValue == "change" }
         #expect(changes.count == 2)
         #expect(changes.contains { $0["access_key_id"]?.stringValue == "AKIA3XKQ7PZ2SVCREPTQ" && $0["attribution"]?.stringValue == "matched" })
