@@ -1,6 +1,6 @@
 -- name: control-plane-tampering
 -- title: Changes that weaken a table's protection or evidence
--- description: Point-in-time recovery disabled, stream disabled or its view type reduced, deletion protection removed, tables and backups deleted, TTL changed, resource policies put or deleted, Kinesis streaming destinations changed, global-table replicas changed, and encryption (KMS key) changes. One finding per call; a failed attempt is a finding too, one severity lower.
+-- description: Point-in-time recovery disabled, stream disabled or its view type reduced, deletion protection removed, tables and backups deleted, TTL changed, resource policies put or deleted, Kinesis streaming destinations changed, global-table replicas changed, encryption (KMS key) changes on the table, and the KMS key a table uses disabled, scheduled for deletion or given a new key policy (tables are tied to their key by the encryption context aws:dynamodb:tableName of KMS calls in the case). One finding per call; a failed attempt is a finding too, one severity lower.
 -- kind: detection
 -- columns: rule, severity, title, principal_arn, access_key_id, table, window_start, window_end, detail, error_code, evidence_event_ids, drill_down
 -- json-columns: evidence_event_ids
@@ -40,17 +40,33 @@ classified AS (
            END AS verdict
     FROM calls c JOIN events e ON e.id = c.id
     WHERE e.event_source = 'dynamodb.amazonaws.com'),
+kms AS MATERIALIZED (
+    SELECT e.id, e.event_name, e.raw, json_extract(e.raw, '$.resources[0].ARN') AS key_arn
+    FROM events e WHERE e.event_source = 'kms.amazonaws.com'),
+kms_tables AS (
+    SELECT DISTINCT key_arn, json_extract(raw, '$.requestParameters.encryptionContext."aws:dynamodb:tableName"') AS table_name
+    FROM kms WHERE json_extract(raw, '$.requestParameters.encryptionContext."aws:dynamodb:tableName"') IS NOT NULL),
 findings AS (
-    SELECT c.*, substr(verdict, 1, instr(verdict, '|') - 1) AS rule,
-           substr(verdict, instr(verdict, '|') + 1) AS rest
-    FROM classified c WHERE verdict IS NOT NULL)
+    SELECT c.id, c.event_id, c.event_time, c.event_name, c.error_code, c.principal_id, c.request,
+           substr(verdict, 1, instr(verdict, '|') - 1) AS rule, substr(verdict, instr(verdict, '|') + 1) AS rest,
+           (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT t.name FROM table_references r JOIN ddb_tables t ON t.id = r.table_id WHERE r.event_id = c.id ORDER BY t.name)) AS table_names
+    FROM classified c WHERE verdict IS NOT NULL
+    UNION ALL
+    SELECT e.id, e.event_id, e.event_time, e.event_name, e.error_code, e.principal_id, json_extract(e.raw, '$.requestParameters'),
+           'table-kms-key-changed',
+           CASE k.event_name WHEN 'DisableKey' THEN 'high|KMS key disabled' WHEN 'ScheduleKeyDeletion' THEN 'high|KMS key scheduled for deletion'
+                             ELSE 'medium|KMS key policy replaced' END || ' (' || k.key_arn || ')',
+           (SELECT group_concat(table_name, ', ') FROM (SELECT DISTINCT x.table_name FROM kms_tables x WHERE x.key_arn = k.key_arn ORDER BY 1))
+    FROM kms k JOIN events e ON e.id = k.id
+    WHERE k.event_name IN ('DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy')
+      AND k.key_arn IN (SELECT key_arn FROM kms_tables))
 SELECT f.rule,
        CASE WHEN f.error_code IS NULL THEN substr(f.rest, 1, instr(f.rest, '|') - 1)
             ELSE CASE substr(f.rest, 1, instr(f.rest, '|') - 1) WHEN 'high' THEN 'medium' ELSE 'low' END END AS severity,
        CASE WHEN f.error_code IS NULL THEN '' ELSE 'Attempted (' || f.error_code || '): ' END || substr(f.rest, instr(f.rest, '|') + 1)
-           || coalesce(' on ' || (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT t.name FROM table_references r JOIN ddb_tables t ON t.id = r.table_id WHERE r.event_id = f.id ORDER BY t.name)), '') AS title,
+           || coalesce(' on ' || f.table_names, '') AS title,
        p.arn AS principal_arn, p.access_key_id,
-       (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT t.name FROM table_references r JOIN ddb_tables t ON t.id = r.table_id WHERE r.event_id = f.id ORDER BY t.name)) AS "table",
+       f.table_names AS "table",
        f.event_time AS window_start, f.event_time AS window_end,
        f.event_name || ' ' || coalesce(f.request, 'null') AS detail, f.error_code,
        json_array(f.event_id) AS evidence_event_ids,

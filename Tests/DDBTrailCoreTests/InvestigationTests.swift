@@ -322,4 +322,27 @@ func demoCase() throws -> Case {
         #expect(rows.last?["severity"]?.stringValue == lower)
         #expect(rows.last?["title"]?.stringValue?.hasPrefix("Attempted (AccessDeniedException)") == true)
     }
+
+    @Test func disablingTheKMSKeyOfATableIsTampering() throws {
+        let key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        let other = "arn:aws:kms:eu-west-1:111122223333:key/99999999-12ab-34cd-56ef-1234567890ab"
+        func kms(_ id: String, _ time: String, _ name: String, _ keyArn: String, context: String? = nil) -> String {
+            let request = context.map { #"{"keyId":"\#(keyArn)","encryptionContext":\#($0)}"# } ?? #"{"keyId":"\#(keyArn)"}"#
+            return #"{"eventVersion":"1.09","eventID":"\#(id)","eventTime":"\#(time)","eventSource":"kms.amazonaws.com","eventName":"\#(name)","awsRegion":"eu-west-1","recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/mallory","accountId":"111122223333","accessKeyId":"AKIAMALLORY","userName":"mallory"},"sourceIPAddress":"203.0.113.9","requestParameters":\#(request),"responseElements":null,"resources":[{"accountId":"111122223333","type":"AWS::KMS::Key","ARN":"\#(keyArn)"}],"eventCategory":"Management","managementEvent":true,"readOnly":false}"#
+        }
+        let c = try Case()
+        try write(logFile([
+            // DynamoDB uses the key for Orders: the encryption context names the table.
+            kms("k1", at(0), "Decrypt", key, context: #"{"aws:dynamodb:tableName":"Orders","aws:dynamodb:subscriberId":"111122223333"}"#),
+            kms("k2", at(60), "DisableKey", key),
+            kms("k3", at(120), "ScheduleKeyDeletion", other),  // no table in the case uses this key
+            kms("k4", at(180), "PutKeyPolicy", key),
+        ]), to: c.directory + "/a.json")
+        try c.importPaths([c.directory + "/a.json"])
+        let rows = try investigate(c, "control-plane-tampering")
+        #expect(rows.map { "\($0["rule"]!.stringValue!) \($0["severity"]!.stringValue!) \($0["table"]!.stringValue!)" }
+                == ["table-kms-key-changed high Orders", "table-kms-key-changed medium Orders"])
+        #expect(rows.first?["title"]?.stringValue?.hasPrefix("KMS key disabled") == true)
+        #expect(rows.first?["access_key_id"]?.stringValue == "AKIAMALLORY")
+    }
 }
