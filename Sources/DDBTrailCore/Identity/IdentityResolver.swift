@@ -746,44 +746,16 @@ public struct PrincipalReport: Sendable {
     /// `{"identities": […], "chain": […], "activity": […]}` (or the array of the one section);
     /// jsonl: rows with a leading `section` column; csv: one section (`section` required).
     public func render(options: RenderOptions, sink: any OutputSink, section: String? = nil) throws {
-        if let section, !Self.sections.contains(section) {
-            throw QueryError("no principal section '\(section)'; sections: \(Self.sections.joined(separator: ", "))")
-        }
-        let chosen = Self.sections.filter { section == nil || $0 == section }
-        if options.format == .csv, chosen.count > 1 {
-            throw QueryError("CSV holds one table: choose a section with --section (\(Self.sections.joined(separator: ", ")))")
-        }
         var options = options
         options.jsonColumns = ["source_ips", "user_agents"]
-        if options.format == .json, section == nil { sink.write("{\n") }
-        for (n, name) in chosen.enumerated() {
-            let (columns, rows, title): ([String], [[SQLValue]], String) = switch name {
-            case "identities": (Self.identityColumns, identityRows, "Identities matching '\(resolution.who)' and the sessions they obtained")
-            case "chain": (Self.chainColumns, chainRows, "Credential chains: each key back to its origin")
-            default: (activityColumns, activity, "Activity per key, table and operation")
-            }
-            switch options.format {
-            case .table:
-                sink.write("== \(title) ==\n")
-                let renderer = ResultRenderer(columns: columns, options: options, sink: sink)
-                rows.forEach(renderer.add)
-                renderer.finish()
-                sink.write("\n")
-            case .json:
-                if section == nil { sink.write("\(n == 0 ? "" : ",\n")\"\(name)\": ") }
-                let renderer = ResultRenderer(columns: columns, options: options, sink: sink)
-                rows.forEach(renderer.add)
-                renderer.finish()
-            case .jsonl:
-                let renderer = ResultRenderer(columns: ["section"] + columns, options: options, sink: sink)
-                for row in rows { renderer.add([.string(name)] + row) }
-                renderer.finish()
-            case .csv:
-                let renderer = ResultRenderer(columns: columns, options: options, sink: sink)
-                rows.forEach(renderer.add)
-                renderer.finish()
-            }
-        }
-        if options.format == .json, section == nil { sink.write("}\n") }
+        let parts = [
+            OutputSection(key: "identities", title: "Identities matching '\(resolution.who)' and the sessions they obtained",
+                          columns: Self.identityColumns, rows: { identityRows.forEach($0) }),
+            OutputSection(key: "chain", title: "Credential chains: each key back to its origin",
+                          columns: Self.chainColumns, rows: { chainRows.forEach($0) }),
+            OutputSection(key: "activity", title: "Activity per key, table and operation",
+                          columns: activityColumns, rows: { activity.forEach($0) }),
+        ]
+        try OutputSection.render(parts, command: "principal", options: options, sink: sink, only: section)
     }
 }

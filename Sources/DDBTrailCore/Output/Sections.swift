@@ -1,0 +1,63 @@
+import DDBTrailSQLite
+
+/// Output made of several tables (`info`, `principal`): titled tables in table format, one
+/// object keyed by section in json, rows with a leading `section` column in jsonl, and one
+/// section (chosen with `only`) in csv.
+public struct OutputSection {
+    /// The section's name: its JSON key, its jsonl `section` value, what `--section` takes.
+    public var key: String
+    public var title: String
+    public var columns: [String]
+    /// Printed under the table, in table format only.
+    public var note: String?
+    /// Hands every row to `add`.
+    public var rows: (_ add: ([SQLValue]) -> Void) throws -> Void
+
+    public init(key: String, title: String, columns: [String], note: String? = nil,
+                rows: @escaping (_ add: ([SQLValue]) -> Void) throws -> Void) {
+        self.key = key
+        self.title = title
+        self.columns = columns
+        self.note = note
+        self.rows = rows
+    }
+
+    /// Renders `sections`, or only the one keyed `only`; `command` names them in errors.
+    public static func render(_ sections: [OutputSection], command: String, options: RenderOptions, sink: any OutputSink,
+                              only: String? = nil) throws {
+        let keys = sections.map(\.key).joined(separator: ", ")
+        let chosen = sections.filter { only == nil || $0.key == only }
+        if let only, chosen.isEmpty {
+            throw QueryError("no \(command) section '\(only)'; sections: \(keys)")
+        }
+        if options.format == .csv, chosen.count > 1 {
+            throw QueryError("CSV holds one table: choose a section with --section (\(keys))")
+        }
+        if options.format == .json, only == nil { sink.write("{\n") }
+        for (n, section) in chosen.enumerated() {
+            switch options.format {
+            case .table:
+                sink.write("== \(section.title) ==\n")
+                let renderer = ResultRenderer(columns: section.columns, options: options, sink: sink)
+                try section.rows(renderer.add)
+                renderer.finish()
+                if let note = section.note { sink.write(note + "\n") }
+                sink.write("\n")
+            case .json:
+                if only == nil { sink.write("\(n == 0 ? "" : ",\n")\"\(section.key)\": ") }
+                let renderer = ResultRenderer(columns: section.columns, options: options, sink: sink)
+                try section.rows(renderer.add)
+                renderer.finish()
+            case .jsonl:
+                let renderer = ResultRenderer(columns: ["section"] + section.columns, options: options, sink: sink)
+                try section.rows { renderer.add([.string(section.key)] + $0) }
+                renderer.finish()
+            case .csv:
+                let renderer = ResultRenderer(columns: section.columns, options: options, sink: sink)
+                try section.rows(renderer.add)
+                renderer.finish()
+            }
+        }
+        if options.format == .json, only == nil { sink.write("}\n") }
+    }
+}
