@@ -106,7 +106,7 @@ extension AttackCase {
     /// A caller as CloudTrail shows it: the rendered `userIdentity` of one set of credentials and
     /// the client details that go with it. (CorpusGenerator's Principal cannot express a SAML user
     /// or a role with a path, which Identity Center roles have.)
-    final class Actor: Sendable {
+    final class Actor: Sendable, RecordCaller {
         let identity: [UInt8]
         let accessKeyId: String
         let arn: String
@@ -130,6 +130,12 @@ extension AttackCase {
         func address(_ rng: inout RNG) -> String {
             addresses.count == 1 ? addresses[0] : addresses[rng.below(addresses.count)]
         }
+
+        // RecordCaller: `emit` passes the address it picks per call.
+        var sourceIP: String { addresses[0] }
+        var isCLI: Bool { false }
+        var account: String { AttackCase.account }
+        func appendIdentity(to out: inout Text, at time: Int) { out.raw(identity) }
 
         /// An AWS service calling on the account's behalf (no tlsDetails, its name as address and agent).
         static func service(_ name: String) -> Actor {
@@ -681,56 +687,19 @@ extension AttackCase {
                            table: Table? = nil, resources explicit: CorpusGenerator.Resources? = nil, data: Bool = false) -> String {
             let version: StaticString = data ? "1.09" : source == .sts ? "1.08" : "1.11"
             var out = Text(capacity: 1_800)
-            out.raw(#"{"eventVersion":""#); out.raw(version)
-            out.raw(#"","userIdentity":"#); out.raw(actor.identity)
-            out.raw(#","eventTime":""#); out.isoTime(time)
-            out.raw(source == .sts ? #"","eventSource":"sts.amazonaws.com","eventName":""# : #"","eventSource":"dynamodb.amazonaws.com","eventName":""#)
-            out.raw(name)
-            out.raw(#"","awsRegion":""#); out.raw(AttackCase.region)
-            out.raw(#"","sourceIPAddress":""#); out.escaped(actor.address(&rng))
-            out.raw(#"","userAgent":""#); out.escaped(actor.userAgent); out.raw("\"")
-            if let error {
-                out.raw(#","errorCode":"#); out.string(error.code)
-                out.raw(#","errorMessage":"#); out.string(error.message)
-            }
-            out.raw(#","requestParameters":"#); out.raw(parameters)
-            out.raw(#","responseElements":"#); out.raw(response)
-            out.raw(#","requestID":"#); out.string(source == .sts ? rng.uuid() : rng.dynamoRequestID())
+            out.beginRecord(version: version, identity: actor, time: time,
+                            source: source == .sts ? "sts.amazonaws.com" : "dynamodb.amazonaws.com", name: name,
+                            region: AttackCase.region, sourceIP: actor.address(&rng), error: error)
+            out.raw(parameters)
+            out.beginResponseElements()
+            out.raw(response)
+            let requestID = source == .sts ? rng.uuid() : rng.dynamoRequestID()
             let eventID = rng.uuid()
-            out.raw(#","eventID":"#); out.string(eventID)
-            out.raw(readOnly ? #","readOnly":true"# : #","readOnly":false"#)
-            switch explicit ?? table.map({ resources($0) }) ?? .none {
-            case .none: break
-            case .one(let entry): out.raw(#","resources":["#); out.raw(entry); out.raw("]")
-            case .many(let entries):
-                out.raw(#","resources":["#)
-                for (i, entry) in entries.enumerated() {
-                    if i > 0 { out.raw(",") }
-                    out.raw(entry)
-                }
-                out.raw("]")
-            }
-            out.raw(#","eventType":"AwsApiCall""#)
-            if source == .dynamodb { out.raw(#","apiVersion":"2012-08-10""#) }
-            out.raw(data ? #","managementEvent":false"# : #","managementEvent":true"#)
-            out.raw(#","recipientAccountId":""#); out.raw(AttackCase.account); out.raw("\"")
-            if source == .dynamodb, let vpce = actor.vpcEndpointId {
-                out.raw(#","vpcEndpointId":"#); out.string(vpce)
-                out.raw(#","vpcEndpointAccountId":""#); out.raw(AttackCase.account); out.raw("\"")
-            }
-            out.raw(data ? #","eventCategory":"Data""# : #","eventCategory":"Management""#)
-            if let tls = actor.tls {
-                out.raw(#","tlsDetails":{"tlsVersion":"#); out.string(tls.version)
-                out.raw(#","cipherSuite":"#); out.string(tls.cipherSuite)
-                out.raw(#","clientProvidedHostHeader":""#)
-                out.raw(source == .sts ? "sts." : "dynamodb."); out.raw(AttackCase.region); out.raw(#".amazonaws.com""#)
-                // keyExchange is new: only eventVersion 1.11 records carry it.
-                if let exchange = tls.keyExchange, version.description == "1.11" {
-                    out.raw(#","keyExchange":"#); out.string(exchange)
-                }
-                out.raw("}")
-            }
-            out.raw("}")
+            out.endRecord(version: version, identity: actor, requestID: requestID, eventID: eventID, readOnly: readOnly,
+                          resources: explicit ?? table.map({ resources($0) }) ?? .none,
+                          apiVersion: source == .dynamodb ? "2012-08-10" : nil, management: !data, recipient: AttackCase.account,
+                          tlsHost: (source == .sts ? "sts." : "dynamodb.") + AttackCase.region + ".amazonaws.com",
+                          vpcEndpointId: source == .dynamodb ? actor.vpcEndpointId : nil)
             records.append(Record(time: time, bytes: out.bytes))
             return eventID
         }

@@ -1876,11 +1876,26 @@ extension CorpusGenerator {
     }
 }
 
+/// What the record writer needs of a caller: its rendered `userIdentity` and how its requests
+/// look (address, user agent, TLS). `CorpusGenerator.Principal` and `AttackCase.Actor` are callers.
+protocol RecordCaller {
+    var sourceIP: String { get }
+    var userAgent: String { get }
+    /// aws-cli callers get the command appended to their user agent.
+    var isCLI: Bool { get }
+    /// nil for AWS services calling on the account's behalf: their records carry no tlsDetails.
+    var tls: CorpusGenerator.TLSProfile? { get }
+    var account: String { get }
+    func appendIdentity(to out: inout CorpusGenerator.JSONText, at time: Int)
+}
+
+extension CorpusGenerator.Principal: RecordCaller {}
+
 /// Writes one CloudTrail record in the field order of eventVersion 1.08–1.11 records:
 /// `begin` writes everything up to `"requestParameters":`, the caller writes the parameters
 /// (or `null`), `responseElements` its key, the caller the response, and `end` the rest.
 extension CorpusGenerator.JSONText {
-    mutating func beginRecord(version: StaticString, identity: CorpusGenerator.Principal, time: Int, source: String, name: String,
+    mutating func beginRecord(version: StaticString, identity: some RecordCaller, time: Int, source: String, name: String,
                               region: String, sourceIP: String? = nil, userAgent: String? = nil, error: CorpusGenerator.APIError? = nil) {
         raw(#"{"eventVersion":""#); raw(version)
         raw(#"","userIdentity":"#); identity.appendIdentity(to: &self, at: time)
@@ -1912,7 +1927,7 @@ extension CorpusGenerator.JSONText {
 
     mutating func beginResponseElements() { raw(#","responseElements":"#) }
 
-    mutating func endRecord(version: StaticString, identity: CorpusGenerator.Principal, additionalEventData: String? = nil,
+    mutating func endRecord(version: StaticString, identity: some RecordCaller, additionalEventData: String? = nil,
                             requestID: String, eventID: String, readOnly: Bool?, resources: CorpusGenerator.Resources,
                             apiVersion: String?, management: Bool, recipient: String, tlsHost: String?,
                             vpcEndpointId: String? = nil) {
