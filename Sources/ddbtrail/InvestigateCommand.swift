@@ -44,14 +44,15 @@ struct InvestigateCommand: ParsableCommand {
         }
         let arguments = try parseParameters(param)
         let query: QueryFile
+        let values: [String: SQLValue]
         do {
             query = try catalog.named(name ?? "")
-            _ = try query.arguments(arguments)
+            values = try query.arguments(arguments)
         } catch let error as QueryError {
             throw ValidationError(error.description)
         }
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
-        let statement = try QueryRunner.prepare(db, query: query, arguments: arguments)
+        let statement = try QueryRunner.prepare(db, query: query, values: values)
         var options = outputOptions.renderOptions
         options.jsonColumns = Set(query.jsonColumns)
         try QueryRunner.run(statement, into: ResultRenderer(columns: statement.columnNames, options: options, sink: sink))

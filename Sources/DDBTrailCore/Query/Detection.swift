@@ -44,7 +44,7 @@ public enum Detection {
             }
         }
 
-        /// The arguments for one detection; throws on a setting no detection declares.
+        /// The arguments for one detection: the global settings it declares, then its own.
         func arguments(for query: QueryFile) -> [String: String] {
             let declared = Set(query.parameters.map(\.name))
             var result = global.filter { declared.contains($0.key) }

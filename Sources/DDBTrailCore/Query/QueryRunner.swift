@@ -10,10 +10,7 @@ public enum QueryRunner {
     /// Prepares `sql`, refusing anything that could write, and binds `parameters` by name
     /// (values are bound as text; SQLite's column affinity converts them for numeric columns).
     public static func prepare(_ db: Database, sql: String, parameters: [String: String]) throws -> Statement {
-        let statement = try db.prepare(sql)
-        guard statement.isReadOnly else {
-            throw QueryError("refused: this statement would change the case database; ddbtrail sql is read-only")
-        }
+        let statement = try readOnly(db, sql, refusal: "refused: this statement would change the case database; ddbtrail sql is read-only")
         let names = statement.parameterNames
         var values: [String: SQLValue] = [:]
         for (index, name) in names.enumerated() {
@@ -37,16 +34,24 @@ public enum QueryRunner {
     /// Prepares a query file with its declared parameters checked, defaulted and typed
     /// (`QueryFile.arguments`).
     public static func prepare(_ db: Database, query: QueryFile, arguments: [String: String]) throws -> Statement {
-        let values = try query.arguments(arguments)
-        let statement = try db.prepare(query.sql)
-        guard statement.isReadOnly else {
-            throw QueryError("\(query.origin): refused: the query would change the case database")
-        }
+        try prepare(db, query: query, values: query.arguments(arguments))
+    }
+
+    /// Prepares a query file with values already checked and typed by `QueryFile.arguments`.
+    public static func prepare(_ db: Database, query: QueryFile, values: [String: SQLValue]) throws -> Statement {
+        let statement = try readOnly(db, query.sql, refusal: "\(query.origin): refused: the query would change the case database")
         let used = Set(statement.parameterNames.compactMap { $0.map { String($0.dropFirst()) } })
         if let undeclared = used.sorted().first(where: { values[$0] == nil }) {
             throw QueryError("\(query.origin): the SQL uses :\(undeclared) but the header declares no such parameter")
         }
         try statement.bind(named: values.filter { used.contains($0.key) })
+        return statement
+    }
+
+    /// Prepares `sql`, refusing a statement that could write (`sqlite3_stmt_readonly`).
+    private static func readOnly(_ db: Database, _ sql: String, refusal: String) throws -> Statement {
+        let statement = try db.prepare(sql)
+        guard statement.isReadOnly else { throw QueryError(refusal) }
         return statement
     }
 
