@@ -51,12 +51,16 @@ struct DemoCommand: ParsableCommand {
             """)
         guard let timeline = QueryFile.embedded("item-history") else { throw QueryError("item-history query is missing") }
         let selector = try ItemSelector(table: DemoIncident.table, keys: ["customerId=C-1001", "orderId=O-77"])
-        let changes = try QueryRunner.prepare(query, sql: """
-            SELECT time, change_type, principal_arn, source_ip, diff, attribution, confidence
-            FROM (\(timeline.sql.replacingOccurrences(of: "ORDER BY time, kind;", with: "")))
-            WHERE kind = 'change' ORDER BY time
-            """, parameters: ["table": selector.table, "key": selector.keysParameter, "since": "", "until": ""])
-        try QueryRunner.run(changes, into: ResultRenderer(columns: changes.columnNames, options: RenderOptions(format: .table), sink: out))
+        let timelineRows = try QueryRunner.prepare(query, query: timeline, arguments: ["table": selector.table, "key": selector.parameterText])
+        let changeColumns = ["time", "change_type", "principal_arn", "source_ip", "diff", "attribution", "confidence"]
+            .compactMap { timelineRows.columnNames.firstIndex(of: $0) }
+        let kind = timelineRows.columnNames.firstIndex(of: "kind") ?? 0
+        let changesOut = ResultRenderer(columns: changeColumns.map { timelineRows.columnNames[$0] }, options: RenderOptions(format: .table), sink: out)
+        while try timelineRows.step() {
+            let row = timelineRows.row()
+            if row[kind].stringValue == "change" { changesOut.add(changeColumns.map { row[$0] }) }
+        }
+        changesOut.finish()
         out.flush()
         print("\n$ ddbtrail state --db \(db) --table Orders --key customerId=C-1001 --key orderId=O-77 --at 2026-11-03T02:47:00Z   (and 02:48:00Z)\n")
         let stateOut = ResultRenderer(columns: ["at", "state", "item", "principal_arn"], options: RenderOptions(format: .table), sink: out)

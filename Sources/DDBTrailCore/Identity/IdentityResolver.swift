@@ -210,9 +210,8 @@ public enum IdentityResolver {
         guard let query = QueryFile.embedded("principal-activity-summary") else {
             throw QueryError("embedded query principal-activity-summary is missing")
         }
-        let statement = try db.prepare(query.sql)
-        try statement.bind(named: ["principals": .string("[" + wanted.joined(separator: ",") + "]"),
-                                   "since": .string(since), "until": .string(until)])
+        let statement = try QueryRunner.prepare(db, query: query, values: ["principals": .string("[" + wanted.joined(separator: ",") + "]"),
+                                                                           "since": .string(since), "until": .string(until)])
         var activity: [[SQLValue]] = []
         while try statement.step() { activity.append(statement.row()) }
         return PrincipalReport(resolution: resolution, activityColumns: statement.columnNames, activity: activity)
