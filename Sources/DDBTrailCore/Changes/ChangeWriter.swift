@@ -167,12 +167,7 @@ final class ChangeWriter {
         try s.bind(integer: c.sizeBytes, at: 19)
         try s.bind(text: c.viewType, at: 20)
         try s.bind(text: c.source, at: 21)
-        try s.bind(integer: fileID, at: 22)
-        try s.bind(integer: Int64(element.index), at: 23)
-        try s.bind(integer: element.offset, at: 24)
-        try s.bind(integer: Int64(element.bytes.count), at: 25)
-        try s.bind(integer: element.line.map(Int64.init), at: 26)
-        try s.bind(.text(raw), at: 27)
+        try EventWriter.bindProvenance(s, fileID: fileID, element: element, raw: raw, from: 22)
         try s.run()
         if db.changes == 0 { return try events.existingCopy(in: "changes", dedupe: dedupe, element: element, fileID: fileID) }
         return .imported(db.lastInsertRowID)

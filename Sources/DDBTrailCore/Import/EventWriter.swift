@@ -83,6 +83,17 @@ final class EventWriter {
     private let insertAccess: Statement
 
     /// Stores one event unless it is already stored; returns what happened.
+    /// Binds the columns every evidence row ends with, from parameter `first` on: source file,
+    /// record index, offset, length, line, and the raw record.
+    static func bindProvenance(_ s: Statement, fileID: Int64, element: RawElement, raw: [UInt8], from first: Int) throws {
+        try s.bind(integer: fileID, at: first)
+        try s.bind(integer: Int64(element.index), at: first + 1)
+        try s.bind(integer: element.offset, at: first + 2)
+        try s.bind(integer: Int64(element.bytes.count), at: first + 3)
+        try s.bind(integer: element.line.map(Int64.init), at: first + 4)
+        try s.bind(.text(raw), at: first + 5)
+    }
+
     func write(_ e: NormalisedEvent, raw: [UInt8], element: RawElement, fileID: Int64) throws -> Outcome {
         let dedupe = e.dedupeHash(raw: raw)
         let principal = try e.principal.map(principalID)
@@ -98,12 +109,7 @@ final class EventWriter {
                                e.userAgent, e.errorCode, e.errorMessage, e.vpcEndpointId]
         for (i, t) in more.enumerated() { try insert.bind(text: t, at: i + 11) }
         try insert.bind(integer: principal, at: 20)
-        try insert.bind(integer: fileID, at: 21)
-        try insert.bind(integer: Int64(element.index), at: 22)
-        try insert.bind(integer: element.offset, at: 23)
-        try insert.bind(integer: Int64(element.bytes.count), at: 24)
-        try insert.bind(integer: element.line.map(Int64.init), at: 25)
-        try insert.bind(.text(raw), at: 26)
+        try Self.bindProvenance(insert, fileID: fileID, element: element, raw: raw, from: 21)
         try insert.run()
         if db.changes == 0 {
             let outcome = try existingCopy(in: "events", dedupe: dedupe, element: element, fileID: fileID)
