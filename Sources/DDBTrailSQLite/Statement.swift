@@ -107,6 +107,18 @@ public final class Statement {
         guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
     }
 
+    /// Binds `bytes` as text without copying them and runs `body`, which must step the
+    /// statement: the binding is valid only while `body` runs (large values, such as raw records).
+    public func withText<R>(_ bytes: [UInt8], boundAt index: Int, _ body: () throws -> R) throws -> R {
+        try bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(bitPattern: 1)!
+            let rc = sqlite3_bind_text(handle, Int32(index), base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+            guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+            defer { sqlite3_bind_null(handle, Int32(index)) }
+            return try body()
+        }
+    }
+
     public func bind(integer: Int64?, at index: Int) throws {
         let rc = integer.map { sqlite3_bind_int64(handle, Int32(index), $0) } ?? sqlite3_bind_null(handle, Int32(index))
         guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }

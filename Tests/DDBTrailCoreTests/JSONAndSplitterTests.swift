@@ -189,3 +189,25 @@ func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawEle
         #expect(ItemKey.canonical(ItemKey.attributes(from: key, types: [:])) == #"{"id":"0042.0"}"#)
     }
 }
+
+/// The word-at-a-time scans must find exactly what a byte-by-byte loop finds, at every
+/// alignment and with specials at every position of a word.
+@Test func byteScanAgreesWithAByteLoop() {
+    var rng = CorpusGenerator.SplitMix64(seed: 7)
+    let alphabet: [UInt8] = [0x22, 0x5C, 0x1F, 0x00, 0x20, 0x21, 0x7F, 0x80, 0xC3, 0xFF, 0x61, 0x5B, 0x5D, 0x7B]
+    for _ in 0..<3_000 {
+        let count = Int(rng.next() % 40)
+        var bytes = (0..<count).map { _ in UInt8(ascii: "a") }
+        // Mostly plain text, with one to three special bytes.
+        for _ in 0..<Int(rng.next() % 3 + 1) where count > 0 {
+            bytes[Int(rng.next() % UInt64(count))] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+        }
+        let from = count == 0 ? 0 : Int(rng.next() % UInt64(count))
+        bytes.withUnsafeBufferPointer { b in
+            let quote = (from..<count).first { b[$0] == 0x22 || b[$0] == 0x5C } ?? count
+            #expect(ByteScan.quoteOrBackslash(b, from: from) == quote, "\(bytes) from \(from)")
+            let special = (from..<count).first { b[$0] == 0x22 || b[$0] == 0x5C || b[$0] < 0x20 || b[$0] >= 0x80 } ?? count
+            #expect(ByteScan.stringSpecial(b, from: from, end: count) == special, "\(bytes) from \(from)")
+        }
+    }
+}

@@ -167,8 +167,7 @@ final class ChangeWriter {
         try s.bind(integer: c.sizeBytes, at: 19)
         try s.bind(text: c.viewType, at: 20)
         try s.bind(text: c.source, at: 21)
-        try EventWriter.bindProvenance(s, fileID: fileID, element: element, raw: raw, from: 22)
-        try s.run()
+        try EventWriter.runWithProvenance(s, fileID: fileID, element: element, raw: raw, from: 22)
         if db.changes == 0 { return try events.existingCopy(in: "changes", dedupe: dedupe, element: element, fileID: fileID) }
         return .imported(db.lastInsertRowID)
     }

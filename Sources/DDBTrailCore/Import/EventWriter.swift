@@ -8,8 +8,11 @@ final class EventWriter {
     private var tableIDs: [TableIdentity: Int64] = [:]
     /// Known key attribute types per table, for typing CloudTrail's untyped keys.
     private(set) var keyTypes: [TableIdentity: [String: String]] = [:]
-    /// Tables whose key types were learned during this run (their keys are re-canonicalised).
-    private(set) var tablesWithNewKeyTypes: Set<TableIdentity> = []
+    /// Tables whose key types were learned during this run, with the last item access stored
+    /// before they were: accesses up to it are re-canonicalised, later ones were typed already.
+    private var tablesWithNewKeyTypes: [TableIdentity: Int64] = [:]
+    /// Row id of the last item access stored.
+    private var lastAccessID: Int64
 
     /// Data-event span per table id, gathered during an import and merged by `flushCoverage()`.
     private var coverage: [Int64: (first: String, last: String)] = [:]
@@ -32,6 +35,7 @@ final class EventWriter {
         self.db = db
         insertEvent = try db.prepare(Self.insertEventSQL)
         insertAccess = try db.prepare(Self.insertAccessSQL)
+        lastAccessID = try db.scalar("SELECT coalesce(max(id), 0) FROM item_accesses").int64Value ?? 0
         let rows = try db.rows("""
             SELECT t.account_id, t.region, t.name, k.attribute_name, k.attribute_type
             FROM key_schemas k JOIN ddb_tables t ON t.id = k.table_id WHERE k.attribute_type IS NOT NULL
@@ -52,8 +56,8 @@ final class EventWriter {
         return id
     }
 
-    func principalID(_ p: Principal) throws -> Int64 {
-        let key = p.identityKey
+    func principalID(_ p: Principal, key: String? = nil) throws -> Int64 {
+        let key = key ?? p.identityKey
         if let id = principalIDs[key] { return id }
         try db.run("""
             INSERT OR IGNORE INTO principals(identity_key, type, arn, account_id, principal_id, user_name, role_name,
@@ -83,20 +87,21 @@ final class EventWriter {
     private let insertAccess: Statement
 
     /// Stores one event unless it is already stored; returns what happened.
-    /// Binds the columns every evidence row ends with, from parameter `first` on: source file,
-    /// record index, offset, length, line, and the raw record.
-    static func bindProvenance(_ s: Statement, fileID: Int64, element: RawElement, raw: [UInt8], from first: Int) throws {
+    /// Binds the columns every evidence row ends with, from parameter `first` on (source file,
+    /// record index, offset, length, line, and the raw record, bound without a copy), and runs
+    /// the statement.
+    static func runWithProvenance(_ s: Statement, fileID: Int64, element: RawElement, raw: [UInt8], from first: Int) throws {
         try s.bind(integer: fileID, at: first)
         try s.bind(integer: Int64(element.index), at: first + 1)
         try s.bind(integer: element.offset, at: first + 2)
         try s.bind(integer: Int64(element.bytes.count), at: first + 3)
         try s.bind(integer: element.line.map(Int64.init), at: first + 4)
-        try s.bind(.text(raw), at: first + 5)
+        try s.withText(raw, boundAt: first + 5) { try s.run() }
     }
 
     func write(_ e: NormalisedEvent, raw: [UInt8], element: RawElement, fileID: Int64) throws -> Outcome {
-        let dedupe = e.dedupeHash(raw: raw)
-        let principal = try e.principal.map(principalID)
+        let dedupe = e.dedupe ?? e.dedupeHash(raw: raw)
+        let principal = try e.principal.map { try principalID($0, key: e.principalKey) }
         let insert = insertEvent
         insert.reset()
         try insert.bind(.blob(dedupe), at: 1)
@@ -109,8 +114,7 @@ final class EventWriter {
                                e.userAgent, e.errorCode, e.errorMessage, e.vpcEndpointId]
         for (i, t) in more.enumerated() { try insert.bind(text: t, at: i + 11) }
         try insert.bind(integer: principal, at: 20)
-        try Self.bindProvenance(insert, fileID: fileID, element: element, raw: raw, from: 21)
-        try insert.run()
+        try Self.runWithProvenance(insert, fileID: fileID, element: element, raw: raw, from: 21)
         if db.changes == 0 {
             let outcome = try existingCopy(in: "events", dedupe: dedupe, element: element, fileID: fileID)
             if case .duplicate(let id) = outcome {
@@ -132,11 +136,12 @@ final class EventWriter {
             }
             try statement.bind(text: access.operation, at: 3)
             try statement.bind(integer: access.position.map(Int64.init), at: 4)
-            try statement.bind(text: access.key.map { ItemKey.canonical(ItemKey.retyped($0, with: keyTypes[access.table])) }, at: 5)
+            try statement.bind(text: canonicalKey(access), at: 5)
             try statement.bind(text: access.keyRaw, at: 6)
             try statement.bind(text: access.attributeNames, at: 7)
             try statement.bind(text: access.indexName, at: 8)
             try statement.run()
+            lastAccessID = db.lastInsertRowID
         }
         // Data events name their tables in item_accesses already; other calls get table_references.
         for reference in e.itemAccesses.isEmpty ? e.tableReferences : [] {
@@ -145,6 +150,15 @@ final class EventWriter {
         }
         for schema in e.keySchemas { try learnKeySchema(schema, from: eventID) }
         return .imported(eventID)
+    }
+
+    /// The access's key canonicalised with the table's key types where the case knows them.
+    private func canonicalKey(_ access: ItemAccess) -> String? {
+        guard let key = access.key else { return nil }
+        if let types = keyTypes[access.table], key.contains(where: { a in types[a.name].map { $0 != a.type } ?? false }) {
+            return ItemKey.canonical(ItemKey.retyped(key, with: types))
+        }
+        return access.canonicalKey ?? ItemKey.canonical(key)
     }
 
     /// What an insert that changed nothing met: the stored row with the same dedupe key, either
@@ -167,7 +181,7 @@ final class EventWriter {
                 """, [.integer(tableID), .string(attribute.name), .string(attribute.keyType), .optional(attribute.type), .optional(eventID)])
             if let type = attribute.type, keyTypes[schema.table]?[attribute.name] != type {
                 keyTypes[schema.table, default: [:]][attribute.name] = type
-                tablesWithNewKeyTypes.insert(schema.table)
+                tablesWithNewKeyTypes[schema.table] = lastAccessID
             }
         }
     }
@@ -211,10 +225,11 @@ final class EventWriter {
     /// logged before the CreateTable/DescribeTable record was read canonicalise the same way.
     func recanonicaliseKeys() throws -> Int {
         var updated = 0
-        for table in tablesWithNewKeyTypes {
+        for (table, learnedAfter) in tablesWithNewKeyTypes {
             let types = keyTypes[table] ?? [:]
             let tableID = try tableID(table)
-            let rows = try db.rows("SELECT id, key_raw, item_key FROM item_accesses WHERE table_id = ? AND key_raw IS NOT NULL", [.integer(tableID)])
+            let rows = try db.rows("SELECT id, key_raw, item_key FROM item_accesses WHERE table_id = ? AND id <= ? AND key_raw IS NOT NULL",
+                                   [.integer(tableID), .integer(learnedAfter)])
             for row in rows {
                 guard let raw = row[1].stringValue, let parsed = try? JSONParser.parse(raw), let object = parsed.object else { continue }
                 let canonical = ItemKey.canonical(ItemKey.attributes(from: object, types: types))

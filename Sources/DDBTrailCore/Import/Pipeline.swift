@@ -20,8 +20,9 @@ enum PreparedItem: @unchecked Sendable {
             case .change(let change, let raw): return .change(change, ChangeText(change), raw: raw, element: element)
             case .context(let context): return .context(context, element: element)
             case .cloudTrail(let record, let raw):
-                return .event(CloudTrailNormaliser.normalise(record), raw: raw, element: element,
-                              invalidUTF8: String(validating: raw, as: UTF8.self) == nil)
+                let event = CloudTrailNormaliser.normalise(record)
+                event.prepareForWriting(raw: raw)
+                return .event(event, raw: raw, element: element, invalidUTF8: String(validating: raw, as: UTF8.self) == nil)
             }
         }
     }

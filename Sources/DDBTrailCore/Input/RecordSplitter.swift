@@ -235,16 +235,15 @@ final class RecordSplitter {
                     return nil
                 }
                 while j < n {
-                    let c = b[j]
+                    if escaped { escaped = false; j += 1; continue }
                     if inString {
-                        if escaped { escaped = false }
-                        else if c == UInt8(ascii: "\\") { escaped = true }
-                        else if c == UInt8(ascii: "\"") {
-                            inString = false
-                            if depth == 0 { return j + 1 }
-                        }
+                        j = ByteScan.quoteOrBackslash(b, from: j)
+                        guard j < n else { break }
+                        if b[j] == UInt8(ascii: "\\") { escaped = true; j += 1; continue }
+                        inString = false
+                        if depth == 0 { return j + 1 }
                     } else {
-                        switch c {
+                        switch b[j] {
                         case UInt8(ascii: "\""): inString = true
                         case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                         case UInt8(ascii: "}"), UInt8(ascii: "]"):
@@ -306,5 +305,57 @@ final class RecordSplitter {
             index += 1
             return .element(element)
         }
+    }
+}
+
+/// Word-at-a-time byte searches (eight bytes per step) for the scanners' hot loops.
+enum ByteScan {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// High bit set in each byte of `w` equal to `byte`; the lowest set bit is always exact.
+    @inline(__always) static func equal(_ w: UInt64, _ byte: UInt8) -> UInt64 {
+        let x = w ^ (ones &* UInt64(byte))
+        return (x &- ones) & ~x & highs
+    }
+
+    /// Index of the first `"` or `\` at or after `from`, or `b.count`.
+    @inline(__always) static func quoteOrBackslash(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var j = from
+        let n = b.count
+        if let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while j + 8 <= n {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                let hit = equal(w, 0x22) | equal(w, 0x5C)
+                if hit != 0 { return j + hit.trailingZeroBitCount >> 3 }
+                j += 8
+            }
+        }
+        while j < n, b[j] != 0x22, b[j] != 0x5C { j += 1 }
+        return j
+    }
+
+    /// Index of the first byte at or after `from` that a JSON string cannot pass over quickly:
+    /// `"`, `\`, a control character or a non-ASCII byte; or `end`.
+    @inline(__always) static func stringSpecial(_ b: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
+        var j = from
+        if let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while j + 8 <= end {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                // Bytes below 0x20 (exact while no byte has its high bit set, which `w & highs` catches).
+                let control = (w &- ones &* 0x20) & ~w & highs
+                let hit = equal(w, 0x22) | equal(w, 0x5C) | control | (w & highs)
+                if hit != 0 { return j + hit.trailingZeroBitCount >> 3 }
+                j += 8
+            }
+        }
+        while j < end {
+            let c = b[j]
+            if c == 0x22 || c == 0x5C || c < 0x20 || c >= 0x80 { return j }
+            j += 1
+        }
+        return end
     }
 }

@@ -151,6 +151,8 @@ public struct JSONParser {
         var ascii = true
         // Fast path: no escapes.
         while i < end {
+            i = ByteScan.stringSpecial(bytes, from: i, end: end)
+            guard i < end else { break }
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<i])

@@ -45,6 +45,8 @@ public struct ItemAccess: Sendable, Equatable {
     public var indexName: String?
     /// 0-based position of the item within a batch/transaction request, nil for single-item calls.
     public var position: Int?
+    /// `key` canonicalised as typed by the record alone (set by `prepareForWriting`).
+    public var canonicalKey: String?
 }
 
 /// A table a call referred to, and in which role (`tableName`, `targetTableName`, `backupArn`, …).
@@ -90,6 +92,9 @@ public final class NormalisedEvent: @unchecked Sendable {
     public var keySchemas: [KeySchema] = []
     /// Field-level problems worth recording (the record is still imported).
     public var warnings: [String] = []
+    /// Set by `prepareForWriting` on the reading thread, so the writer only binds.
+    public private(set) var dedupe: [UInt8]?
+    public private(set) var principalKey: String?
 
     public init() {}
 
@@ -102,6 +107,16 @@ public final class NormalisedEvent: @unchecked Sendable {
     /// record when there is no eventID. A short fixed-size key keeps the unique index small.
     public func dedupeHash(raw: [UInt8]) -> [UInt8] {
         Array(SHA256Hasher.digest(of: dedupeKey.map { Array($0.utf8) } ?? raw).prefix(16))
+    }
+
+    /// Computes what the writer would otherwise compute on its (busier) thread: the dedupe
+    /// hash, the principal's identity key and each key's canonical text as the record types it.
+    public func prepareForWriting(raw: [UInt8]) {
+        dedupe = dedupeHash(raw: raw)
+        principalKey = principal?.identityKey
+        for i in itemAccesses.indices {
+            itemAccesses[i].canonicalKey = itemAccesses[i].key.map(ItemKey.canonical)
+        }
     }
 }
 
