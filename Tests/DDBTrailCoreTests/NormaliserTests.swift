@@ -14,6 +14,28 @@ func normalisedFirst(_ relative: String) throws -> NormalisedEvent {
 }
 
 @Suite struct NormaliserTests {
+    /// The memo gives what deriving gives, keyed by the identity's exact bytes.
+    @Test func principalMemoMatchesDerivation() throws {
+        let memo = PrincipalMemo()
+        var seen: [String] = []
+        for file in ["samples/cloudtrail_ddb_data_putitem_awsdoc.json", "samples/cloudtrail_ddb_mgmt_createtable_ibm.json",
+                     "samples/cloudtrail_ddb_data_putitem_awsdoc.json"] {
+            let raw = Array(try Data(contentsOf: URL(fileURLWithPath: fixture(file))))
+            let value = try JSONParser.parse(raw)
+            let record = try #require(value["Records"]?.array?.first?.object ?? value.object)
+            let plain = CloudTrailNormaliser.normalise(record)
+            let memoised = CloudTrailNormaliser.normalise(record, raw: raw, principals: memo)
+            let principal = try #require(plain.principal)
+            #expect(memoised.principal == principal)
+            #expect(memoised.principalKey == principal.identityKey)
+            seen.append(principal.identityKey)
+        }
+        #expect(seen[0] == seen[2] && seen[0] != seen[1])
+        // A range outside the bytes given is not looked up.
+        let record = try #require(try JSONParser.parse(#"{"userIdentity":{"type":"Root"}}"#).object)
+        #expect(memo.principal(try #require(record["userIdentity"]?.object), in: []) == nil)
+    }
+
     @Test func putItemFieldsPrincipalAndKey() throws {
         let e = try normalisedFirst("samples/cloudtrail_ddb_data_putitem_awsdoc.json")
         #expect(e.eventName == "PutItem")

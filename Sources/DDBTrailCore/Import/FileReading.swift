@@ -35,6 +35,7 @@ struct FileReading {
     let alreadyImported: Set<String>
     let queue: BoundedQueue<ReadingMessage>
     static let batchSize = 256
+    let principals = PrincipalMemo()
 
     func run() {
         var seen = alreadyImported
@@ -114,7 +115,7 @@ struct FileReading {
         batch.reserveCapacity(Self.batchSize)
         do {
             while let item = try splitter.next() {
-                var prepared = PreparedItem.prepare(item, reader: reader)
+                var prepared = PreparedItem.prepare(item, reader: reader, principals: principals)
                 if case .damage(let offset, let message) = prepared, let damage = source.damage {
                     prepared = .damage(offset: offset, message: "\(damage.message); \(message)")
                 }

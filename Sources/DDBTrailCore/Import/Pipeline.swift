@@ -9,7 +9,7 @@ enum PreparedItem: @unchecked Sendable {
     case rejected(element: RawElement, reason: String)
     case damage(offset: Int64, message: String)
 
-    static func prepare(_ item: SplitItem, reader: any RecordReader) -> PreparedItem {
+    static func prepare(_ item: SplitItem, reader: any RecordReader, principals: PrincipalMemo? = nil) -> PreparedItem {
         switch item {
         case .damage(let offset, let message):
             return .damage(offset: offset, message: message)
@@ -20,7 +20,7 @@ enum PreparedItem: @unchecked Sendable {
             case .change(let change, let raw): return .change(change, ChangeText(change), raw: raw, element: element)
             case .context(let context): return .context(context, element: element)
             case .cloudTrail(let record, let raw):
-                let event = CloudTrailNormaliser.normalise(record)
+                let event = CloudTrailNormaliser.normalise(record, raw: raw, principals: principals)
                 event.prepareForWriting(raw: raw)
                 return .event(event, raw: raw, element: element, invalidUTF8: String(validating: raw, as: UTF8.self) == nil)
             }

@@ -85,9 +85,9 @@ public struct JSONObject: Equatable, Sendable {
     /// Member lookup: exact name first, then ignoring case (CloudTrail and AWS examples mix
     /// `tableName`/`TableName`, and some data lakes lower-case every key).
     public subscript(key: String) -> JSON? {
-        for member in members where member.key == key { return member.value }
-        // A clear bit means no member matches even ignoring case.
+        // An exact match sets the same bit, so a clear bit means absent either way.
         guard foldedKeyBits & Self.foldedBit(key) != 0 else { return nil }
+        for member in members where member.key == key { return member.value }
         for member in members where Self.equalIgnoringASCIICase(member.key, key) { return member.value }
         return nil
     }

@@ -94,7 +94,7 @@ public final class NormalisedEvent: @unchecked Sendable {
     public var warnings: [String] = []
     /// Set by `prepareForWriting` on the reading thread, so the writer only binds.
     public private(set) var dedupe: [UInt8]?
-    public private(set) var principalKey: String?
+    public internal(set) var principalKey: String?
 
     public init() {}
 
@@ -113,7 +113,7 @@ public final class NormalisedEvent: @unchecked Sendable {
     /// hash, the principal's identity key and each key's canonical text as the record types it.
     public func prepareForWriting(raw: [UInt8]) {
         dedupe = dedupeHash(raw: raw)
-        principalKey = principal?.identityKey
+        if principalKey == nil { principalKey = principal?.identityKey }
         for i in itemAccesses.indices {
             itemAccesses[i].canonicalKey = itemAccesses[i].key.map(ItemKey.canonical)
         }
@@ -123,7 +123,7 @@ public final class NormalisedEvent: @unchecked Sendable {
 public enum CloudTrailNormaliser {
     /// Normalises one record. Pure: key values are typed only as far as the record itself tells
     /// (JSON numbers are N); the writer applies key schemas learned from the whole case.
-    public static func normalise(_ record: JSONObject) -> NormalisedEvent {
+    public static func normalise(_ record: JSONObject, raw: [UInt8]? = nil, principals: PrincipalMemo? = nil) -> NormalisedEvent {
         let e = NormalisedEvent()
         e.eventID = record["eventID"]?.scalarText
         e.eventVersion = record["eventVersion"]?.scalarText
@@ -154,7 +154,11 @@ public enum CloudTrailNormaliser {
             e.warnings.append("record has no eventTime")
         }
         if let identity = record["userIdentity"]?.object {
-            e.principal = principal(from: identity)
+            if let known = principals.flatMap({ memo in raw.flatMap { memo.principal(identity, in: $0) } }) {
+                (e.principal, e.principalKey) = (known.principal, known.key)
+            } else {
+                e.principal = principal(from: identity)
+            }
         }
         DynamoDBRequest.extract(record, into: e)
         return e
@@ -200,22 +204,64 @@ public enum CloudTrailNormaliser {
     static func nonEmpty(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
 }
 
+/// Principals already derived, by the exact bytes of their `userIdentity`: a case has few
+/// distinct identities (a session's calls repeat its `userIdentity` byte for byte), and
+/// deriving one costs about as much as the rest of the record. One per reading thread.
+public final class PrincipalMemo {
+    private var entries: [Int: [(bytes: [UInt8], principal: Principal, key: String)]] = [:]
+    private var count = 0
+    /// Bounds memory; a case with more distinct identities than this just derives more often.
+    static let capacity = 20_000
+
+    public init() {}
+
+    /// The principal of `identity` and its identity key; nil when its byte range is not in `raw`.
+    func principal(_ identity: JSONObject, in raw: [UInt8]) -> (principal: Principal, key: String)? {
+        let range = identity.range
+        guard range.lowerBound >= 0, range.upperBound <= raw.count, !range.isEmpty else { return nil }
+        return raw.withUnsafeBufferPointer { buffer in
+            let bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[range])
+            var hasher = Hasher()
+            hasher.combine(bytes: bytes)
+            let hash = hasher.finalize()
+            if let found = entries[hash]?.first(where: { $0.bytes.elementsEqual(bytes) }) { return (found.principal, found.key) }
+            if count >= Self.capacity { entries.removeAll(keepingCapacity: true); count = 0 }
+            let principal = CloudTrailNormaliser.principal(from: identity)
+            let key = principal.identityKey
+            entries[hash, default: []].append((Array(bytes), principal, key))
+            count += 1
+            return (principal, key)
+        }
+    }
+}
+
 /// Cheap ARN field access (`arn:partition:service:region:account:resource`) without allocating
 /// the pieces.
 enum ARN {
     /// The six fields as substrings, or nil if the text is not an ARN.
     static func fields(_ arn: String) -> (service: Substring, region: Substring, account: Substring, resource: Substring)? {
-        guard arn.hasPrefix("arn:") else { return nil }
-        var colons: [String.Index] = []
-        colons.reserveCapacity(5)
-        var i = arn.startIndex
-        while i < arn.endIndex, colons.count < 5 {
-            if arn[i] == ":" { colons.append(i) }
-            i = arn.index(after: i)
+        let utf8 = arn.utf8
+        guard utf8.starts(with: "arn:".utf8) else { return nil }
+        // The five colons, found on the UTF-8 view (a colon is one byte, so these are character boundaries).
+        var colons = (String.Index?.none, String.Index?.none, String.Index?.none, String.Index?.none, String.Index?.none)
+        var found = 0
+        var i = utf8.startIndex
+        while i < utf8.endIndex, found < 5 {
+            if utf8[i] == UInt8(ascii: ":") {
+                switch found {
+                case 0: colons.0 = i
+                case 1: colons.1 = i
+                case 2: colons.2 = i
+                case 3: colons.3 = i
+                default: colons.4 = i
+                }
+                found += 1
+            }
+            utf8.formIndex(after: &i)
         }
-        guard colons.count == 5 else { return nil }
-        func between(_ a: Int) -> Substring { arn[arn.index(after: colons[a])..<colons[a + 1]] }
-        return (between(1), between(2), between(3), arn[arn.index(after: colons[4])...])
+        guard let c1 = colons.1, let c2 = colons.2, let c3 = colons.3, let c4 = colons.4 else { return nil }
+        func after(_ c: String.Index) -> String.Index { utf8.index(after: c) }
+        return (arn[after(c1)..<c2], arn[after(c2)..<c3], arn[after(c3)..<c4], arn[after(c4)...])
     }
 
     static func resource(_ arn: String) -> Substring? { fields(arn)?.resource }
