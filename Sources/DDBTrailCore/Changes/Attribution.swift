@@ -81,6 +81,8 @@ enum Attribution {
     /// that is cheaper). Returns the number of changes in scope attributed to a call.
     @discardableResult
     static func recompute(_ db: Database, changesAfter: Int64, accessesAfter: Int64) throws -> Int {
+        // A case without change records has nothing to attribute (CloudTrail-only imports).
+        if try db.rows("SELECT 1 FROM changes LIMIT 1").isEmpty { return 0 }
         try db.execute("DROP TABLE IF EXISTS temp.attribution_scope")
         try db.execute("CREATE TEMP TABLE attribution_scope(item_key TEXT PRIMARY KEY) WITHOUT ROWID")
         try db.run("INSERT OR IGNORE INTO temp.attribution_scope SELECT item_key FROM changes WHERE id > ?", [.integer(changesAfter)])

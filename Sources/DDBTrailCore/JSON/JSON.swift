@@ -87,8 +87,10 @@ public struct JSONObject: Equatable, Sendable {
     public subscript(key: String) -> JSON? {
         // An exact match sets the same bit, so a clear bit means absent either way.
         guard foldedKeyBits & Self.foldedBit(key) != 0 else { return nil }
-        for member in members where member.key == key { return member.value }
-        for member in members where Self.equalIgnoringASCIICase(member.key, key) { return member.value }
+        // Lengths first: a UTF-8 count is stored, a full comparison is not cheap.
+        let length = key.utf8.count
+        for member in members where member.key.utf8.count == length && member.key == key { return member.value }
+        for member in members where member.key.utf8.count == length && Self.equalIgnoringASCIICase(member.key, key) { return member.value }
         return nil
     }
 
