@@ -127,19 +127,22 @@ enum Attribution {
                 coverage[t] = (lo, hi)
             }
         }
+        // Both sides in (key, table, row id) order. For the whole case, the tables are read in
+        // row order and sorted (SQLite's external sort), and events are met in row order too:
+        // walking the key indexes instead read one scattered page per row, ten times slower.
         let changes = try db.prepare("""
             SELECT c.id, c.table_id, c.item_key, c.change_type, c.change_time_us, c.time_precision,
                    c.user_identity_principal, c.diff, c.new_image, c.sequence_number
-            FROM changes c \(scoped ? "WHERE c.item_key IN (SELECT item_key FROM temp.attribution_scope)" : "")
-            ORDER BY c.item_key, c.table_id
+            FROM changes c \(scoped ? "WHERE c.item_key IN (SELECT item_key FROM temp.attribution_scope)" : "NOT INDEXED")
+            ORDER BY c.item_key, c.table_id, c.id
             """)
         let writes = try db.prepare("""
             SELECT a.id, a.event_id, a.table_id, a.item_key, a.operation, e.event_time, e.principal_id, a.attribute_names
-            FROM item_accesses a JOIN events e ON e.id = a.event_id
+            FROM item_accesses a \(scoped ? "" : "NOT INDEXED") CROSS JOIN events e ON e.id = a.event_id
             WHERE a.item_key IS NOT NULL AND e.error_code IS NULL
               \(scoped ? "AND a.item_key IN (SELECT item_key FROM temp.attribution_scope)" : "")
               AND a.operation IN ('PutItem','UpdateItem','DeleteItem','Put','Update','Delete','INSERT','UPDATE','DELETE')
-            ORDER BY a.item_key, a.table_id
+            ORDER BY a.item_key, a.table_id, a.id
             """)
         let insert = try db.prepare("""
             INSERT INTO change_attributions(change_id, event_id, item_access_id, method, confidence, candidates, reason)

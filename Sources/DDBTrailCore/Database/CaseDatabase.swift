@@ -33,7 +33,8 @@ public enum CaseDatabase {
         // OS); only an OS crash or power loss mid-import could damage it. `finishImport` syncs.
         try db.execute("PRAGMA synchronous = OFF")
         try db.execute("PRAGMA cache_size = -98304")
-        try db.execute("PRAGMA temp_store = MEMORY")
+        // Temporary data (attribution's sorts) on disk, not in memory: it can exceed the cache.
+        try db.execute("PRAGMA temp_store = FILE")
         let current = try db.userVersion
         if current > schemaVersion {
             throw NotACase(description: "\(path): case database schema version \(current) is newer than this ddbtrail (\(schemaVersion)); upgrade ddbtrail")

@@ -155,7 +155,9 @@ final class EventWriter {
     /// The access's key canonicalised with the table's key types where the case knows them.
     private func canonicalKey(_ access: ItemAccess) -> String? {
         guard let key = access.key else { return nil }
-        if let types = keyTypes[access.table], key.contains(where: { a in types[a.name].map { $0 != a.type } ?? false }) {
+        // Only N and B canonicalise differently from S (and from untyped text).
+        func form(_ type: String?) -> String { type == "N" || type == "B" ? type! : "S" }
+        if let types = keyTypes[access.table], key.contains(where: { a in types[a.name].map { form($0) != form(a.type) } ?? false }) {
             return ItemKey.canonical(ItemKey.retyped(key, with: types))
         }
         return access.canonicalKey ?? ItemKey.canonical(key)
