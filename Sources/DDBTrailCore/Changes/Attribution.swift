@@ -127,6 +127,11 @@ enum Attribution {
                 coverage[t] = (lo, hi)
             }
         }
+        // Each of the two sorts below may hold as much memory as the page cache allows; a
+        // smaller cache while they run keeps the import's memory bounded.
+        let cacheSize = try db.scalar("PRAGMA cache_size").int64Value ?? -2000
+        if !scoped { try db.execute("PRAGMA cache_size = -32768") }
+        defer { if !scoped { try? db.execute("PRAGMA cache_size = \(cacheSize)") } }
         // Both sides in (key, table, row id) order. For the whole case, the tables are read in
         // row order and sorted (SQLite's external sort), and events are met in row order too:
         // walking the key indexes instead read one scattered page per row, ten times slower.
