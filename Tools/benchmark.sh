@@ -114,7 +114,7 @@ if [ "${SKIP_CHANGES:-0}" != "1" ]; then
         "$BIN" generate --changes "$STEPS" --seed "$SEED" "$CHANGES_DIR"
         echo "steps=$STEPS seed=$SEED" > "$BENCH_DIR/changes.generated"
     fi
-    rm -f "$CDB" "$CDB-wal" "$CDB-shm"
+    rm -f "$CDB" "$CDB-journal" "$CDB-wal" "$CDB-shm"
     echo "== importing the CloudTrail side"
     "$BIN" import --quiet --db "$CDB" "$CHANGES_DIR/cloudtrail" | tail -n 3
     echo "== importing the change records (with attribution)"

@@ -15,7 +15,7 @@ struct DemoCommand: ParsableCommand {
     var evidence = "./ddbtrail-demo-evidence"
 
     func run() throws {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         try? FileManager.default.removeItem(atPath: evidence)
         let files = try DemoIncident.extract(to: evidence)
         print("Example incident: \(files.count) evidence files written to \(evidence)/")
