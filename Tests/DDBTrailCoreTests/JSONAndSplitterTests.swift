@@ -211,3 +211,15 @@ func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawEle
         }
     }
 }
+
+/// Member names are found whatever their case and however they were escaped, and absent ones are not.
+@Test func memberLookupFindsEscapedAndFoldedNames() throws {
+    let object = try #require(try JSONParser.parse(#"{"tab\u006ceName":"Orders","Key":{"pk":"1"},"":0,"eventTime":"t","eventName":"n"}"#).object)
+    #expect(object["tableName"]?.string == "Orders")
+    #expect(object["key"]?["pk"]?.string == "1")
+    #expect(object[""]?.scalarText == "0")
+    #expect(object["eventTime"]?.string == "t")
+    #expect(object["eventName"]?.string == "n")
+    #expect(object["eventSource"] == nil)
+    #expect(object["tableNames"] == nil)
+}

@@ -152,6 +152,7 @@ public final class Importer {
                         }
                     }
                     current = file
+                    queue.giveBack(message)
                 case .end(let ending):
                     guard var file = current else { continue }
                     try endFile(fileID: file.fileID, summary: &file.summary, ending: ending)

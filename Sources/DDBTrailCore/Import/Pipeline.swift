@@ -29,9 +29,12 @@ enum PreparedItem: @unchecked Sendable {
 }
 
 /// A bounded hand-off between the reading thread and the writing thread, so memory stays bounded
-/// however far reading runs ahead.
+/// however far reading runs ahead. What the consumer is done with can be handed back
+/// (`giveBack`), so that it is freed on the producer's thread: freeing a batch of parsed records
+/// costs as much as a sixth of writing it.
 final class BoundedQueue<Element>: @unchecked Sendable {
-    private var items: [Element] = []
+    private var items: [Element?] = []
+    private var spent: [Element] = []
     private var head = 0
     private let capacity: Int
     private let condition = NSCondition()
@@ -43,6 +46,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     /// False when the consumer gave up; the producer should stop.
     @discardableResult
     func put(_ item: Element) -> Bool {
+        dropSpent()
         condition.lock()
         defer { condition.unlock() }
         while items.count - head >= capacity && !cancelled { condition.wait() }
@@ -59,10 +63,26 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         while items.count - head == 0 && !closed { condition.wait() }
         guard items.count - head > 0 else { return nil }
         let item = items[head]
+        items[head] = nil
         head += 1
         if head > 64 { items.removeFirst(head); head = 0 }
         condition.broadcast()
         return item
+    }
+
+    /// Hands back a taken element; the producer frees it when it next puts.
+    func giveBack(_ item: Element) {
+        condition.lock()
+        spent.append(item)
+        condition.unlock()
+    }
+
+    private func dropSpent() {
+        condition.lock()
+        let dropped = spent
+        spent = []
+        condition.unlock()
+        withExtendedLifetime(dropped) {}
     }
 
     func close() {

@@ -90,7 +90,9 @@ public struct JSONParser {
             guard i < end, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             let keyStart = i + 1
             let key = try parseString()
-            bits |= JSONObject.foldedBit(UnsafeBufferPointer(rebasing: bytes[keyStart..<(i - 1)]))
+            // The name as written, unless escapes made it differ from the name as read.
+            let written = UnsafeBufferPointer(rebasing: bytes[keyStart..<(i - 1)])
+            bits |= key.utf8.count == written.count ? JSONObject.foldedBit(written) : JSONObject.foldedBit(key)
             skipWhitespace()
             guard i < end, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
             i += 1

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A DynamoDB table, normalised to (account, region, name) whether the evidence named it or
 /// gave its ARN.
 public struct TableIdentity: Hashable, Sendable {
@@ -224,7 +226,9 @@ public final class PrincipalMemo {
             var hasher = Hasher()
             hasher.combine(bytes: bytes)
             let hash = hasher.finalize()
-            if let found = entries[hash]?.first(where: { $0.bytes.elementsEqual(bytes) }) { return (found.principal, found.key) }
+            if let found = entries[hash]?.first(where: { entry in
+                entry.bytes.count == bytes.count && entry.bytes.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            }) { return (found.principal, found.key) }
             if count >= Self.capacity { entries.removeAll(keepingCapacity: true); count = 0 }
             let principal = CloudTrailNormaliser.principal(from: identity)
             let key = principal.identityKey
