@@ -4,6 +4,8 @@
 enum DynamoDBRequest {
     static func extract(_ record: JSONObject, into e: NormalisedEvent) {
         let source = e.eventSource ?? ""
+        // Only DynamoDB's own calls and its auto scaling name tables.
+        guard source == "dynamodb.amazonaws.com" || source == "application-autoscaling.amazonaws.com" else { return }
         let request = record["requestParameters"]?.object
         let response = record["responseElements"]?.object
         let defaultAccount = e.recipientAccountId ?? e.principal?.accountId ?? ""
@@ -36,11 +38,6 @@ enum DynamoDBRequest {
             e.tableReferences = references
             return
         }
-        guard source == "dynamodb.amazonaws.com" else { return }
-
-        // Every member that names a table, for control-plane and data-plane calls alike.
-        let namingMembers = ["tableName", "tableArn", "sourceTableName", "sourceTableArn", "targetTableName",
-                             "globalTableName", "resourceArn", "backupArn", "streamArn"]
         for member in namingMembers {
             if let value = request?[member]?.string { refer(resolve(value), member) }
         }
@@ -55,9 +52,9 @@ enum DynamoDBRequest {
         for t in resourceTables { refer(t, "resources") }
 
         // Key schemas: from the request (CreateTable) and from any table description returned.
-        for (holder, fallbackName) in [(request, request?["tableName"]?.string), (description, description?["tableName"]?.string)] {
-            guard let holder, let schema = holder["keySchema"]?.array, let name = fallbackName,
-                  let t = (holder["tableArn"]?.string).flatMap(table(fromARN:)) ?? resolve(name) else { continue }
+        func learnKeySchema(_ holder: JSONObject?) {
+            guard let holder, let schema = holder["keySchema"]?.array, let name = holder["tableName"]?.string,
+                  let t = (holder["tableArn"]?.string).flatMap(table(fromARN:)) ?? resolve(name) else { return }
             var types: [String: String] = [:]
             for definition in holder["attributeDefinitions"]?.array ?? [] {
                 if let n = definition["attributeName"]?.string, let ty = definition["attributeType"]?.string { types[n] = ty }
@@ -70,6 +67,8 @@ enum DynamoDBRequest {
                 e.keySchemas.append(KeySchema(table: t, attributes: attributes))
             }
         }
+        learnKeySchema(request)
+        learnKeySchema(description)
         e.tableReferences = references
 
         // Item accesses of data-plane calls.
@@ -131,6 +130,10 @@ enum DynamoDBRequest {
             break
         }
     }
+
+    /// Every request member that names a table, for control-plane and data-plane calls alike.
+    static let namingMembers = ["tableName", "tableArn", "sourceTableName", "sourceTableArn", "targetTableName",
+                                "globalTableName", "resourceArn", "backupArn", "streamArn"]
 
     /// Attribute names a write declared: PutItem's `item` list, or the names an update
     /// expression uses (through `expressionAttributeNames`).
