@@ -66,9 +66,8 @@ public struct JSONObject: Equatable, Sendable {
     /// One bit from the name's length and its first and last bytes, ASCII letters folded to lower
     /// case: constant time, which matters more than spread for a filter looked up this often.
     static func foldedBit(_ key: String) -> UInt64 {
-        let utf8 = key.utf8
-        guard let first = utf8.first, let last = utf8.last else { return 1 }
-        return foldedBit(count: utf8.count, first: first, last: last)
+        var key = key
+        return key.withUTF8 { foldedBit($0) }
     }
 
     static func foldedBit(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
