@@ -272,6 +272,32 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         #expect(try c.count("SELECT count(*) FROM source_files") == 1)
     }
 
+    /// What a killed import leaves (a database and the rollback journal of its open transaction)
+    /// is refused by queries with directions, and completed by the next import.
+    @Test func interruptedImportIsNamedByQueriesAndCompletedByImport() throws {
+        let c = try Case()
+        try write(logFile([record("i1")]), to: c.directory + "/a.json")
+        try c.importPaths([c.directory + "/a.json"])
+        let killed = c.directory + "/killed.db"
+        do {
+            let db = try CaseDatabase.openForImport(path: c.dbPath)
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute("DELETE FROM item_accesses")
+            try db.execute("DELETE FROM events")
+            // Copies taken mid-transaction are what a killed process leaves behind.
+            let journal = try Data(contentsOf: URL(fileURLWithPath: c.dbPath + "-journal"))
+            #expect(journal.count > 0)
+            try FileManager.default.copyItem(atPath: c.dbPath, toPath: killed)
+            try journal.write(to: URL(fileURLWithPath: killed + "-journal"))
+            try db.execute("ROLLBACK")
+        }
+        #expect {
+            try CaseDatabase.openForQuery(path: killed)
+        } throws: { "\($0)".contains("interrupted") && "\($0)".contains("re-run") }
+        _ = try CaseDatabase.openForImport(path: killed)
+        #expect(try CaseDatabase.openForQuery(path: killed).scalar("SELECT count(*) FROM events").int64Value == 1)
+    }
+
     @Test func keysLoggedBeforeTheSchemaAreRetyped() throws {
         let c = try Case()
         let put = record("k1", name: "PutItem", key: #"{"pk":"007"}"#)

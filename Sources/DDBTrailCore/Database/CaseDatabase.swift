@@ -64,7 +64,14 @@ public enum CaseDatabase {
             throw NotACase(description: "\(path): no case database here; run `ddbtrail import --db \(path) EVIDENCE…` first")
         }
         let db = try Database(path: path, mode: .readOnly)
-        let version = try db.userVersion
+        let version: Int
+        do {
+            version = try db.userVersion
+        } catch let error as SQLiteError where error.code == 776 /* SQLITE_READONLY_ROLLBACK */ {
+            // A killed import left its last transaction half written; queries never write, so
+            // they cannot roll it back.
+            throw NotACase(description: "\(path): an import into this case was interrupted and its last transaction must be rolled back first: re-run the same `ddbtrail import --db \(path) …`, which does that and completes the import")
+        }
         if version == 0 {
             throw NotACase(description: "\(path): not a ddbtrail case database (schema version 0)")
         }
