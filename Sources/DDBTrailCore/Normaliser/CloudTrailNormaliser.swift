@@ -246,24 +246,11 @@ enum ARN {
     static func fields(_ arn: String) -> (service: Substring, region: Substring, account: Substring, resource: Substring)? {
         let utf8 = arn.utf8
         guard utf8.starts(with: "arn:".utf8) else { return nil }
-        // The five colons, found on the UTF-8 view (a colon is one byte, so these are character boundaries).
-        var colons = (String.Index?.none, String.Index?.none, String.Index?.none, String.Index?.none, String.Index?.none)
-        var found = 0
-        var i = utf8.startIndex
-        while i < utf8.endIndex, found < 5 {
-            if utf8[i] == UInt8(ascii: ":") {
-                switch found {
-                case 0: colons.0 = i
-                case 1: colons.1 = i
-                case 2: colons.2 = i
-                case 3: colons.3 = i
-                default: colons.4 = i
-                }
-                found += 1
-            }
-            utf8.formIndex(after: &i)
-        }
-        guard let c1 = colons.1, let c2 = colons.2, let c3 = colons.3, let c4 = colons.4 else { return nil }
+        // Colons found on the UTF-8 view (a colon is one byte, so these are character boundaries).
+        func colon(after c: String.Index) -> String.Index? { utf8[utf8.index(after: c)...].firstIndex(of: UInt8(ascii: ":")) }
+        let c0 = utf8.index(utf8.startIndex, offsetBy: 3)
+        guard let c1 = colon(after: c0), let c2 = colon(after: c1), let c3 = colon(after: c2),
+              let c4 = colon(after: c3) else { return nil }
         func after(_ c: String.Index) -> String.Index { utf8.index(after: c) }
         return (arn[after(c1)..<c2], arn[after(c2)..<c3], arn[after(c3)..<c4], arn[after(c4)...])
     }
