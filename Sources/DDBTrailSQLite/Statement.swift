@@ -164,8 +164,26 @@ public final class Statement {
 
     public func isNull(at column: Int) -> Bool { sqlite3_column_type(handle, Int32(column)) == SQLITE_NULL }
 
+    /// The column as text (integers and reals in their decimal form); nil for NULL.
     public func string(at column: Int) -> String? {
-        value(at: column).stringValue
+        let c = Int32(column)
+        switch sqlite3_column_type(handle, c) {
+        case SQLITE_TEXT, SQLITE_BLOB:
+            return withBytes(at: column) { String(decoding: $0, as: UTF8.self) }
+        default:
+            return value(at: column).stringValue
+        }
+    }
+
+    /// Runs `body` on the column's bytes as stored (text or blob; empty for NULL), without a
+    /// copy: the buffer is valid only while `body` runs.
+    public func withBytes<R>(at column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let c = Int32(column)
+        let start = sqlite3_column_type(handle, c) == SQLITE_BLOB
+            ? sqlite3_column_blob(handle, c).map { $0.assumingMemoryBound(to: UInt8.self) }
+            : sqlite3_column_text(handle, c).map { UnsafePointer<UInt8>($0) }
+        let count = Int(sqlite3_column_bytes(handle, c))
+        return try body(UnsafeBufferPointer(start: count > 0 ? start : nil, count: count > 0 ? count : 0))
     }
 
     public func row() -> [SQLValue] { (0..<columnCount).map { value(at: $0) } }

@@ -78,6 +78,39 @@ func attribute(_ workload: ChangeWorkload, streamFirst: Bool) throws -> Attribut
         }
     }
 
+    /// The names attribution reads from stored diffs and images, without building their values.
+    @Test func memberNamesAreReadAtTheirDepth() {
+        let diff = #"{"added":{"a":{"x":1,"y":[{"z":2}]},"b.c":"s"},"removed":{"\"q.r\"":null},"changed":{"d[2]":{"old":"{\"","new":[1,{"k":3}]}}}"#
+        func names(_ text: String, _ depth: Int) -> [String] {
+            Array(text.utf8).withUnsafeBufferPointer { Attribution.memberNames($0, depth: depth) }
+        }
+        #expect(names(diff, 1) == ["added", "removed", "changed"])
+        #expect(names(diff, 2) == ["a", "b.c", "\"q.r\"", "d[2]"])
+        #expect(names(diff, 2).map(Attribution.topLevelName) == ["a", "b", "q.r", "d"])
+        #expect(names(#"{"name":"v","tags":["a","b"],"m":{"n":1}}"#, 1) == ["name", "tags", "m"])
+        #expect(names("{}", 1).isEmpty)
+        #expect(names("[]", 1).isEmpty)
+    }
+
+    /// Bare words of an update expression are attribute names; placeholders, keywords, numbers
+    /// and members after a dot are not.
+    @Test func updateExpressionNamesAreDeclared() throws {
+        let json = try JSONParser.parse(#"{"updateExpression":"SET total = :t, address.city = :c, #n = if_not_exists(#n, :z) REMOVE notes[2] ADD visits :one","names":["status"]}"#)
+        guard case .touches(let names) = Attribution.declared(json) else {
+            Issue.record("expected the touched attributes")
+            return
+        }
+        #expect(names == ["total", "address", "notes", "visits", "status"])
+    }
+
+    @Test func byteSearchFindsSubstrings() {
+        #expect(ByteScan.contains("arn:aws:dynamodb:eu-west-1:1:table/T/stream/2024", "/stream/"))
+        #expect(!ByteScan.contains("arn:aws:dynamodb:eu-west-1:1:table/T", "/stream/"))
+        #expect(!ByteScan.contains("/str", "/stream/"))
+        #expect(ByteScan.contains("/stream/", "/stream/"))
+        #expect(ByteScan.contains("x", ""))
+    }
+
     @Test func noDataEventsIsExplained() throws {
         let c = try Case()
         try write(Array(Self.workload.stream.utf8), to: c.directory + "/stream.json")

@@ -174,6 +174,15 @@ func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawEle
         #expect(ItemKey.normaliseDecimal(input) == expected)
     }
 
+    /// The canonical-form check that lets most numbers skip rewriting agrees with the rewrite:
+    /// what it accepts, the rewrite leaves alone; what the rewrite produces, it accepts.
+    @Test(arguments: ["0", "-0", "7", "-7", "10", "010", "0.5", "-0.5", "0.50", "1.05", "1.", ".5", "1e3", "-",
+                      "", " 5", "5 ", "+5", "12345678901234567890.123", "1.2.3", "0.0", "-0.0", "00.1", "9.90"])
+    func canonicalDecimalCheckAgreesWithRewrite(_ input: String) {
+        if ItemKey.isCanonicalDecimal(input) { #expect(ItemKey.rewriteDecimal(input) == input) }
+        if let rewritten = ItemKey.rewriteDecimal(input) { #expect(ItemKey.isCanonicalDecimal(rewritten)) }
+    }
+
     @Test func plainAndTypedKeysCanonicaliseAlike() throws {
         let plain = try #require(try JSONParser.parse(#"{"orderId": "O-77", "customerId": "C-1001", "n": 1.50}"#).object)
         let typed = try #require(try JSONParser.parse(#"{"customerId": {"S": "C-1001"}, "n": {"N": "1.5"}, "orderId": {"S": "O-77"}}"#).object)

@@ -74,23 +74,28 @@ extension AttributeValue {
 
     /// Reads one typed value, recording anything accepted leniently in `notes`.
     public static func parse(_ json: JSON, path: String = "", notes: inout ParseNotes) throws -> AttributeValue {
+        try parse(json, at: { path }, notes: &notes)
+    }
+
+    /// Paths are built only for messages (`path` is called only then): most values have none.
+    private static func parse(_ json: JSON, at path: () -> String, notes: inout ParseNotes) throws -> AttributeValue {
         guard case .object(let object) = json else {
-            throw AttributeValueError(path: path, message: "expected a typed value object such as {\"S\":…}, found \(describe(json))")
+            throw AttributeValueError(path: path(), message: "expected a typed value object such as {\"S\":…}, found \(describe(json))")
         }
         guard object.members.count == 1 else {
             if object.members.isEmpty {
-                throw AttributeValueError(path: path, message: "typed value object has no type key")
+                throw AttributeValueError(path: path(), message: "typed value object has no type key")
             }
             let keys = object.members.map { jsonString($0.key) }.joined(separator: ", ")
-            throw AttributeValueError(path: path, message: "typed value object has \(object.members.count) keys (\(keys)); expected exactly one type key")
+            throw AttributeValueError(path: path(), message: "typed value object has \(object.members.count) keys (\(keys)); expected exactly one type key")
         }
         let (key, value) = object.members[0]
         var type = key
         if !typeNames.contains(key) {
             guard let match = typeNames.first(where: { $0.lowercased() == key.lowercased() }) else {
-                throw AttributeValueError(path: path, message: "unknown type key \(jsonString(key))")
+                throw AttributeValueError(path: path(), message: "unknown type key \(jsonString(key))")
             }
-            notes.add(path, "type key \(jsonString(key)) read as \(match)")
+            notes.add(path(), "type key \(jsonString(key)) read as \(match)")
             type = match
         }
 
@@ -99,100 +104,100 @@ extension AttributeValue {
             switch value {
             case .string(let s): return .s(s)
             case .number(let text):
-                notes.add(path, "S given as a JSON number")
+                notes.add(path(), "S given as a JSON number")
                 return .s(text)
             default:
-                throw AttributeValueError(path: path, message: "S must be a string, found \(describe(value))")
+                throw AttributeValueError(path: path(), message: "S must be a string, found \(describe(value))")
             }
 
         case "N":
-            return .n(try number(value, path: path, what: "N", notes: &notes))
+            return .n(try number(value, at: path, what: "N", notes: &notes))
 
         case "B":
             guard case .string(let text) = value else {
-                throw AttributeValueError(path: path, message: "B must be a base64 string, found \(describe(value))")
+                throw AttributeValueError(path: path(), message: "B must be a base64 string, found \(describe(value))")
             }
-            return .b(binary(text, path: path, notes: &notes))
+            return .b(binary(text, at: path, notes: &notes))
 
         case "BOOL":
             switch value {
             case .bool(let b): return .bool(b)
             case .string:
                 if let b = value.flexibleBool {
-                    notes.add(path, "BOOL given as a string")
+                    notes.add(path(), "BOOL given as a string")
                     return .bool(b)
                 }
             default: break
             }
-            throw AttributeValueError(path: path, message: "BOOL must be true or false, found \(describe(value))")
+            throw AttributeValueError(path: path(), message: "BOOL must be true or false, found \(describe(value))")
 
         case "NULL":
             switch value {
             case .bool(true): return .null
             case .bool(false):
-                notes.add(path, "NULL given as false")
+                notes.add(path(), "NULL given as false")
                 return .null
             case .string:
                 if let b = value.flexibleBool {
-                    notes.add(path, b ? "NULL given as a string" : "NULL given as \"false\"")
+                    notes.add(path(), b ? "NULL given as a string" : "NULL given as \"false\"")
                     return .null
                 }
             default: break
             }
-            throw AttributeValueError(path: path, message: "NULL must be true, found \(describe(value))")
+            throw AttributeValueError(path: path(), message: "NULL must be true, found \(describe(value))")
 
         case "M":
             guard case .object(let members) = value else {
-                throw AttributeValueError(path: path, message: "M must be an object, found \(describe(value))")
+                throw AttributeValueError(path: path(), message: "M must be an object, found \(describe(value))")
             }
-            return .m(try parseMembers(members, path: path, notes: &notes))
+            return .m(try parseMembers(members, at: path, notes: &notes))
 
         case "L":
             guard case .array(let elements) = value else {
-                throw AttributeValueError(path: path, message: "L must be an array, found \(describe(value))")
+                throw AttributeValueError(path: path(), message: "L must be an array, found \(describe(value))")
             }
             var out: [AttributeValue] = []
             out.reserveCapacity(elements.count)
             for (i, element) in elements.enumerated() {
-                out.append(try parse(element, path: AttributePath.index(path, i), notes: &notes))
+                out.append(try parse(element, at: { AttributePath.index(path(), i) }, notes: &notes))
             }
             return .l(out)
 
         case "SS":
-            let elements = try setElements(value, path: path, type: "SS", notes: &notes)
+            let elements = try setElements(value, at: path, type: "SS", notes: &notes)
             var out: [String] = []
             for (i, element) in elements.enumerated() {
                 switch element {
                 case .string(let s): out.append(s)
                 case .number(let text):
-                    notes.add(AttributePath.index(path, i), "SS element given as a JSON number")
+                    notes.add(AttributePath.index(path(), i), "SS element given as a JSON number")
                     out.append(text)
                 default:
-                    throw AttributeValueError(path: AttributePath.index(path, i), message: "SS element must be a string, found \(describe(element))")
+                    throw AttributeValueError(path: AttributePath.index(path(), i), message: "SS element must be a string, found \(describe(element))")
                 }
             }
-            if Set(out.map { Array($0.utf8) }).count != out.count { notes.add(path, "SS has duplicate elements") }
+            if Set(out.map { Array($0.utf8) }).count != out.count { notes.add(path(), "SS has duplicate elements") }
             return .ss(out)
 
         case "NS":
-            let elements = try setElements(value, path: path, type: "NS", notes: &notes)
+            let elements = try setElements(value, at: path, type: "NS", notes: &notes)
             var out: [String] = []
             for (i, element) in elements.enumerated() {
-                out.append(try number(element, path: AttributePath.index(path, i), what: "NS element", notes: &notes))
+                out.append(try number(element, at: { AttributePath.index(path(), i) }, what: "NS element", notes: &notes))
             }
-            if Set(out.map { ItemKey.normaliseDecimal($0) ?? $0 }).count != out.count { notes.add(path, "NS has duplicate elements") }
+            if Set(out.map { ItemKey.normaliseDecimal($0) ?? $0 }).count != out.count { notes.add(path(), "NS has duplicate elements") }
             return .ns(out)
 
         default: // "BS"
-            let elements = try setElements(value, path: path, type: "BS", notes: &notes)
+            let elements = try setElements(value, at: path, type: "BS", notes: &notes)
             var out: [[UInt8]] = []
             for (i, element) in elements.enumerated() {
                 guard case .string(let text) = element else {
-                    throw AttributeValueError(path: AttributePath.index(path, i), message: "BS element must be a base64 string, found \(describe(element))")
+                    throw AttributeValueError(path: AttributePath.index(path(), i), message: "BS element must be a base64 string, found \(describe(element))")
                 }
-                out.append(binary(text, path: AttributePath.index(path, i), notes: &notes))
+                out.append(binary(text, at: { AttributePath.index(path(), i) }, notes: &notes))
             }
-            if Set(out).count != out.count { notes.add(path, "BS has duplicate elements") }
+            if Set(out).count != out.count { notes.add(path(), "BS has duplicate elements") }
             return .bs(out)
         }
     }
@@ -201,61 +206,60 @@ extension AttributeValue {
     /// "NewImage") prefixes the attribute paths in error messages.
     public static func parseItem(_ object: JSONObject, path: String = "") throws -> [(String, AttributeValue)] {
         var notes = ParseNotes()
-        return try parseMembers(object, path: path, notes: &notes)
+        return try parseMembers(object, at: { path }, notes: &notes)
     }
 
     /// Reads an image or `Keys` map, recording anything accepted leniently in `notes`.
     public static func parseItem(_ object: JSONObject, path: String = "", notes: inout ParseNotes) throws -> [(String, AttributeValue)] {
-        try parseMembers(object, path: path, notes: &notes)
+        try parseMembers(object, at: { path }, notes: &notes)
     }
 
-    private static func parseMembers(_ object: JSONObject, path: String, notes: inout ParseNotes) throws -> [(String, AttributeValue)] {
+    private static func parseMembers(_ object: JSONObject, at path: () -> String, notes: inout ParseNotes) throws -> [(String, AttributeValue)] {
         var out: [(String, AttributeValue)] = []
         out.reserveCapacity(object.members.count)
-        var seen = Set<[UInt8]>()
-        for member in object.members {
-            let memberPath = AttributePath.member(path, member.key)
-            if !seen.insert(Array(member.key.utf8)).inserted {
-                notes.add(memberPath, "duplicate attribute name (the first one counts when comparing)")
+        for (index, member) in object.members.enumerated() {
+            let count = member.key.utf8.count
+            if object.members[..<index].contains(where: { $0.key.utf8.count == count && $0.key.utf8.elementsEqual(member.key.utf8) }) {
+                notes.add(AttributePath.member(path(), member.key), "duplicate attribute name (the first one counts when comparing)")
             }
-            out.append((member.key, try parse(member.value, path: memberPath, notes: &notes)))
+            out.append((member.key, try parse(member.value, at: { AttributePath.member(path(), member.key) }, notes: &notes)))
         }
         return out
     }
 
-    private static func number(_ value: JSON, path: String, what: String, notes: inout ParseNotes) throws -> String {
+    private static func number(_ value: JSON, at path: () -> String, what: String, notes: inout ParseNotes) throws -> String {
         let text: String
         switch value {
         case .string(let s): text = s
         case .number(let s):
-            notes.add(path, "\(what) given as a JSON number")
+            notes.add(path(), "\(what) given as a JSON number")
             text = s
         default:
-            throw AttributeValueError(path: path, message: "\(what) must be a number string, found \(describe(value))")
+            throw AttributeValueError(path: path(), message: "\(what) must be a number string, found \(describe(value))")
         }
         guard ItemKey.normaliseDecimal(text) != nil else {
-            throw AttributeValueError(path: path, message: "\(what) \(jsonString(text)) is not a decimal number")
+            throw AttributeValueError(path: path(), message: "\(what) \(jsonString(text)) is not a decimal number")
         }
         return text
     }
 
     /// Decoded bytes of a base64 string. Text that is not base64 is kept as its UTF-8 bytes and
     /// noted; base64 that decodes but is not in the standard padded spelling is only noted.
-    private static func binary(_ text: String, path: String, notes: inout ParseNotes) -> [UInt8] {
+    private static func binary(_ text: String, at path: () -> String, notes: inout ParseNotes) -> [UInt8] {
         let significant = text.utf8.filter { $0 != UInt8(ascii: "=") && $0 != 10 && $0 != 13 }.count
         if let bytes = Base64.decode(text), significant % 4 != 1 {
-            if Base64.encode(bytes) != text { notes.add(path, "binary is not in standard padded base64") }
+            if Base64.encode(bytes) != text { notes.add(path(), "binary is not in standard padded base64") }
             return bytes
         }
-        notes.add(path, "binary is not base64; kept as its UTF-8 bytes")
+        notes.add(path(), "binary is not base64; kept as its UTF-8 bytes")
         return Array(text.utf8)
     }
 
-    private static func setElements(_ value: JSON, path: String, type: String, notes: inout ParseNotes) throws -> [JSON] {
+    private static func setElements(_ value: JSON, at path: () -> String, type: String, notes: inout ParseNotes) throws -> [JSON] {
         guard case .array(let elements) = value else {
-            throw AttributeValueError(path: path, message: "\(type) must be an array, found \(describe(value))")
+            throw AttributeValueError(path: path(), message: "\(type) must be an array, found \(describe(value))")
         }
-        if elements.isEmpty { notes.add(path, "empty \(type) (DynamoDB sets cannot be empty)") }
+        if elements.isEmpty { notes.add(path(), "empty \(type) (DynamoDB sets cannot be empty)") }
         return elements
     }
 
@@ -291,12 +295,12 @@ extension AttributeValue: Equatable {
         case (.bool(let x), .bool(let y)): return x == y
         case (.null, .null): return true
         case (.m(let x), .m(let y)):
-            let mx = Self.mapByName(x), my = Self.mapByName(y)
-            guard mx.count == my.count else { return false }
-            for (name, value) in mx {
-                guard let otherValue = my[name], value.isEqual(to: otherValue) else { return false }
+            var distinct = 0
+            for (i, (name, value)) in x.enumerated() where Self.firstIndex(of: name, in: x) == i {
+                guard let j = Self.firstIndex(of: name, in: y), value.isEqual(to: y[j].1) else { return false }
+                distinct += 1
             }
-            return true
+            return distinct == y.indices.filter { Self.firstIndex(of: y[$0].0, in: y) == $0 }.count
         case (.l(let x), .l(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.isEqual(to: $1) }
         case (.ss(let x), .ss(let y)): return Set(x.map { Array($0.utf8) }) == Set(y.map { Array($0.utf8) })
@@ -309,6 +313,12 @@ extension AttributeValue: Equatable {
     /// Canonical decimal text, or the text itself if it is not a number (only possible for
     /// values built in code, since parsing rejects such numbers).
     static func decimalKey(_ text: String) -> String { ItemKey.normaliseDecimal(text) ?? text }
+
+    /// Position of the first member named `name` (names compared by their UTF-8 bytes).
+    static func firstIndex(of name: String, in members: [(String, AttributeValue)]) -> Int? {
+        let count = name.utf8.count
+        return members.firstIndex { $0.0.utf8.count == count && $0.0.utf8.elementsEqual(name.utf8) }
+    }
 
     /// Members by UTF-8 name; the first of duplicate names wins.
     static func mapByName(_ members: [(String, AttributeValue)]) -> [[UInt8]: AttributeValue] {
@@ -327,48 +337,56 @@ extension AttributeValue {
     /// original member order, L → array, SS → strings, NS → number literals, BS → base64
     /// strings (sets in their original order).
     public var plainJSON: String {
-        var out = ""
+        var out: [UInt8] = []
         writePlain(into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Plain JSON object for a whole image, members in original order.
     public static func plainJSON(item: [(String, AttributeValue)]) -> String {
-        var out = "{"
-        for (i, (name, value)) in item.enumerated() {
-            if i > 0 { out += "," }
-            out += jsonString(name)
-            out += ":"
-            value.writePlain(into: &out)
-        }
-        return out + "}"
+        var out: [UInt8] = []
+        writePlain(item: item, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func writePlain(into out: inout String) {
-        switch self {
-        case .s(let s): out += jsonString(s)
-        case .n(let text): out += Self.numberLiteral(text)
-        case .b(let bytes): out += jsonString(Base64.encode(bytes))
-        case .bool(let b): out += b ? "true" : "false"
-        case .null: out += "null"
-        case .m(let members): out += Self.plainJSON(item: members)
-        case .l(let elements):
-            out += "["
-            for (i, element) in elements.enumerated() {
-                if i > 0 { out += "," }
-                element.writePlain(into: &out)
+    private static func writePlain(item: [(String, AttributeValue)], into out: inout [UInt8]) {
+        out.append(0x7B)
+        for (i, (name, value)) in item.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            appendJSONString(name, to: &out)
+            out.append(0x3A)
+            value.writePlain(into: &out)
+        }
+        out.append(0x7D)
+    }
+
+    func writePlain(into out: inout [UInt8]) {
+        func elements<T>(_ values: [T], _ write: (T, inout [UInt8]) -> Void) {
+            out.append(0x5B)
+            for (i, v) in values.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                write(v, &out)
             }
-            out += "]"
-        case .ss(let elements): out += "[" + elements.map(jsonString).joined(separator: ",") + "]"
-        case .ns(let elements): out += "[" + elements.map(Self.numberLiteral).joined(separator: ",") + "]"
-        case .bs(let elements): out += "[" + elements.map { jsonString(Base64.encode($0)) }.joined(separator: ",") + "]"
+            out.append(0x5D)
+        }
+        switch self {
+        case .s(let s): appendJSONString(s, to: &out)
+        case .n(let text): Self.writeNumber(text, into: &out)
+        case .b(let bytes): appendJSONString(Base64.encode(bytes), to: &out)
+        case .bool(let b): out += b ? Array("true".utf8) : Array("false".utf8)
+        case .null: out += Array("null".utf8)
+        case .m(let members): Self.writePlain(item: members, into: &out)
+        case .l(let values): elements(values) { $0.writePlain(into: &$1) }
+        case .ss(let values): elements(values) { appendJSONString($0, to: &$1) }
+        case .ns(let values): elements(values) { Self.writeNumber($0, into: &$1) }
+        case .bs(let values): elements(values) { appendJSONString(Base64.encode($0), to: &$1) }
         }
     }
 
     /// The normalised decimal as a JSON number literal; text that is not a number becomes a
     /// JSON string so the output stays valid.
-    private static func numberLiteral(_ text: String) -> String {
-        ItemKey.normaliseDecimal(text) ?? jsonString(text)
+    private static func writeNumber(_ text: String, into out: inout [UInt8]) {
+        if let canonical = ItemKey.normaliseDecimal(text) { out += canonical.utf8 } else { appendJSONString(text, to: &out) }
     }
 
     /// Canonical typed wire form, e.g. `{"M":{"a":{"N":"1.5"}}}`: numbers normalised, binaries

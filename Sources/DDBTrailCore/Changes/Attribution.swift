@@ -83,6 +83,15 @@ enum Attribution {
     static func recompute(_ db: Database, changesAfter: Int64, accessesAfter: Int64) throws -> Int {
         // A case without change records has nothing to attribute (CloudTrail-only imports).
         if try db.rows("SELECT 1 FROM changes LIMIT 1").isEmpty { return 0 }
+        // An import that brought a fifth of the case or more is followed by a recompute of
+        // everything, without first gathering the items it touched.
+        let total = try db.scalar("SELECT coalesce(max(id), 0) FROM changes").int64Value ?? 0
+        let newRows = try db.scalar("""
+            SELECT (SELECT count(*) FROM changes WHERE id > ?1)
+                 + (SELECT count(*) FROM item_accesses WHERE id > ?2 AND item_key IS NOT NULL
+                      AND operation IN ('PutItem','UpdateItem','DeleteItem','Put','Update','Delete','INSERT','UPDATE','DELETE'))
+            """, [.integer(changesAfter), .integer(accessesAfter)]).int64Value ?? 0
+        if newRows * 5 >= total { return try recompute(db) }
         try db.execute("DROP TABLE IF EXISTS temp.attribution_scope")
         try db.execute("CREATE TEMP TABLE attribution_scope(item_key TEXT PRIMARY KEY) WITHOUT ROWID")
         try db.run("INSERT OR IGNORE INTO temp.attribution_scope SELECT item_key FROM changes WHERE id > ?", [.integer(changesAfter)])
@@ -106,7 +115,6 @@ enum Attribution {
                 """)
         }
         let inScope = try db.scalar("SELECT count(*) FROM temp.attribution_scope").int64Value ?? 0
-        let total = try db.scalar("SELECT coalesce(max(id), 0) FROM changes").int64Value ?? 0
         defer { try? db.execute("DROP TABLE IF EXISTS temp.attribution_scope") }
         if inScope == 0 { return 0 }
         return try recompute(db, scoped: inScope * 5 < total)
@@ -179,15 +187,25 @@ enum Attribution {
             }
             candidates.sort { ($0.time ?? .max, $0.accessID) < ($1.time ?? .max, $1.accessID) }
             let covered = table.flatMap { coverage[$0] }
-            for result in assign(group, writes: &candidates, table: table, coverage: covered) {
-                insert.reset()
-                try insert.bind([.integer(result.0), .optional(result.1.eventID), .optional(result.1.accessID),
-                                 .string(result.1.method), .real(result.1.confidence), .integer(Int64(result.1.candidates)),
-                                 .string(result.1.reason)])
-                try insert.run()
-                if result.1.eventID != nil { attributed += 1 }
-            }
+            results += assign(group, writes: &candidates, table: table, coverage: covered)
             group.removeAll()
+            if results.count >= resultsPerWrite { try writeResults() }
+        }
+        // Changes come in key order, so their ids are scattered: results are inserted a chunk
+        // at a time in change id order, which keeps the inserts near each other in the table.
+        let resultsPerWrite = 100_000
+        var results: [(Int64, Result)] = []
+        func writeResults() throws {
+            results.sort { $0.0 < $1.0 }
+            for (changeID, result) in results {
+                insert.reset()
+                try insert.bind([.integer(changeID), .optional(result.eventID), .optional(result.accessID),
+                                 .string(result.method), .real(result.confidence), .integer(Int64(result.candidates)),
+                                 .string(result.reason)])
+                try insert.run()
+                if result.eventID != nil { attributed += 1 }
+            }
+            results.removeAll(keepingCapacity: true)
         }
 
         while try changes.step() {
@@ -197,15 +215,10 @@ enum Attribution {
                 try flush()
                 groupKey = (key, table)
             }
-            let diff = changes.string(at: 7).flatMap { try? JSONParser.parse($0).object }
-            var diffNames: Set<String>? = nil
-            if let diff {
-                diffNames = []
-                for section in ["added", "removed", "changed"] {
-                    for path in diff[section]?.object?.keys ?? [] { diffNames!.insert(topLevelName(path)) }
-                }
-            }
-            let newNames = changes.string(at: 8).flatMap { try? JSONParser.parse($0).object }.map { Set($0.keys) }
+            // Only the attribute names matter here: they are read without building the values.
+            let diffNames = changes.isNull(at: 7) ? nil
+                : changes.withBytes(at: 7) { Set(memberNames($0, depth: 2).map(topLevelName)) }
+            let newNames = changes.isNull(at: 8) ? nil : changes.withBytes(at: 8) { Set(memberNames($0, depth: 1)) }
             group.append(Change(id: changes.int64(at: 0), sequence: changes.string(at: 9), type: changes.string(at: 3) ?? "",
                                 timeMicros: changes.isNull(at: 4) ? nil : changes.int64(at: 4),
                                 precision: changes.string(at: 5) ?? "none",
@@ -213,6 +226,7 @@ enum Attribution {
                                 diffNames: diffNames, newNames: newNames))
         }
         try flush()
+        try writeResults()
         return attributed
     }
 
@@ -223,7 +237,7 @@ enum Attribution {
 
     private static func nextWrite(_ s: Statement) throws -> (key: String, table: Int64, write: Write)? {
         guard try s.step() else { return nil }
-        let names = s.string(at: 7).flatMap { try? JSONParser.parse($0) }
+        let names = s.isNull(at: 7) ? nil : s.withBytes(at: 7) { try? JSONParser.parse(Array($0)) }
         let write = Write(accessID: s.int64(at: 0), eventID: s.int64(at: 1), operation: s.string(at: 4) ?? "",
                           time: s.string(at: 5).flatMap(Timestamp.epochSeconds),
                           principal: s.isNull(at: 6) ? nil : s.int64(at: 6), declared: declared(names))
@@ -232,10 +246,12 @@ enum Attribution {
 
     /// The attribute a diff path starts with (`a.b[2]` → `a`; quoted names unquoted).
     static func topLevelName(_ path: String) -> String {
-        if path.hasPrefix("\""), let value = try? JSONParser.parse(Array(path.utf8).prefixJSONString()), let s = value.string {
+        let utf8 = path.utf8
+        if utf8.first == 0x22, let value = try? JSONParser.parse(Array(utf8).prefixJSONString()), let s = value.string {
             return s
         }
-        let end = path.firstIndex { $0 == "." || $0 == "[" } ?? path.endIndex
+        // `.` and `[` are single bytes, so the cut falls on a character boundary.
+        guard let end = utf8.firstIndex(where: { $0 == 0x2E || $0 == 0x5B }) else { return path }
         return String(path[..<end])
     }
 
@@ -249,26 +265,80 @@ enum Attribution {
         case .object(let o)?:
             guard let expression = o["updateExpression"]?.string else { return .unknown }
             var names = Set((o["names"]?.array ?? []).compactMap(\.string))
-            // Bare attribute names written in the expression itself.
+            // Bare attribute names written in the expression itself: words that are not
+            // placeholders (#n, :v), keywords, numbers or nested member names (after a dot).
             let keywords: Set<String> = ["SET", "REMOVE", "ADD", "DELETE", "if_not_exists", "list_append", "AND"]
-            var token = ""
-            var previous: Character = " "
-            for ch in expression + " " {
-                if ch.isLetter || ch.isNumber || ch == "_" || ((ch == "#" || ch == ":") && token.isEmpty) {
-                    if token.isEmpty { previous = ch }
-                    token.append(ch)
-                } else {
-                    if !token.isEmpty, !token.hasPrefix("#"), !token.hasPrefix(":"), !keywords.contains(token),
-                       !(token.first?.isNumber ?? false), previous != "." {
-                        names.insert(token)
-                    }
-                    token = ""
+            let bytes = Array(expression.utf8)
+            var start = 0
+            while start < bytes.count {
+                // A word: letters, digits, `_` and any non-ASCII byte; `#` or `:` only first.
+                func isWordByte(_ c: UInt8) -> Bool {
+                    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || c >= 0x80
                 }
+                let first = bytes[start]
+                guard isWordByte(first) || first == 0x23 || first == 0x3A else { start += 1; continue }
+                var end = start + 1
+                while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
+                let afterDot = start > 0 && bytes[start - 1] == 0x2E
+                if first != 0x23, first != 0x3A, !(first >= 0x30 && first <= 0x39), !afterDot {
+                    let word = String(decoding: bytes[start..<end], as: UTF8.self)
+                    if !keywords.contains(word) { names.insert(word) }
+                }
+                start = end
             }
             return names.isEmpty ? .unknown : .touches(names)
         default:
             return .unknown
         }
+    }
+
+    /// Names of the object members `depth` levels into a JSON text (1: the members of the
+    /// top-level object; 2: the members of the objects that are its values), in order, with
+    /// escapes decoded. Values are skipped, not built; malformed text gives what was found.
+    static func memberNames(_ b: UnsafeBufferPointer<UInt8>, depth target: Int) -> [String] {
+        var names: [String] = []
+        var depth = 0
+        var objects: UInt64 = 0      // bit d set: the container at depth d (≤ 63) is an object
+        var expectingName = false
+        var i = 0
+        while i < b.count {
+            switch b[i] {
+            case 0x22: // a string: find its end, skipping escaped characters
+                var j = i + 1
+                var escaped = false
+                while true {
+                    j = ByteScan.quoteOrBackslash(b, from: j)
+                    guard j < b.count, b[j] == 0x5C else { break }
+                    escaped = true
+                    j += 2
+                }
+                if expectingName && depth == target {
+                    let literal = UnsafeBufferPointer(rebasing: b[i..<min(j + 1, b.count)])
+                    names.append(escaped ? ((try? JSONParser.parse(Array(literal)))?.string ?? "")
+                                         : String(decoding: literal.dropFirst().dropLast(), as: UTF8.self))
+                }
+                expectingName = false
+                i = j + 1
+                continue
+            case 0x7B: // {
+                depth += 1
+                if depth < 64 { objects |= 1 << UInt64(depth) }
+                expectingName = true
+            case 0x5B: // [
+                depth += 1
+                if depth < 64 { objects &= ~(1 << UInt64(depth)) }
+                expectingName = false
+            case 0x7D, 0x5D: // } ]
+                depth -= 1
+                expectingName = false
+            case 0x2C: // ,
+                expectingName = depth > 0 && depth < 64 && objects & (1 << UInt64(depth)) != 0
+            default:
+                break
+            }
+            i += 1
+        }
+        return names
     }
 
     /// How well a write's declared attributes fit a change: 2 fits, 1 unknown, 0 contradicts.

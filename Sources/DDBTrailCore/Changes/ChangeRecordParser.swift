@@ -93,7 +93,7 @@ enum ChangeRecordParser {
         let arn = o["eventSourceARN"]?.string
         var record = try changeBody(o, source: arn == nil ? "dynamodb-streams" : "lambda-dynamodb", clock: .streams)
         if let arn {
-            if let table = DynamoDBRequest.table(fromARN: arn), arn.contains("/stream/") {
+            if let table = DynamoDBRequest.table(fromARN: arn), ByteScan.contains(arn, "/stream/") {
                 if let problem = implausible(table) {
                     record.warnings.append("eventSourceARN \(jsonString(arn)) \(problem); table left unknown")
                 } else {

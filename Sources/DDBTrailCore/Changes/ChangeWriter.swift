@@ -10,8 +10,18 @@ struct ChangeText: Sendable {
     var oldImage: String?
     var newImage: String?
     var diff: String?
+    /// 16 bytes of SHA-256 of the stream eventID and sequence number (a redelivery repeats
+    /// both), or of the raw record when it has no eventID (export lines).
+    var dedupe: [UInt8]
+    /// The sequence number zero-padded to 40 digits, so that text order is numeric order.
+    var paddedSequence: String?
 
-    init(_ c: ChangeRecord) {
+    init(_ c: ChangeRecord, raw: [UInt8]) {
+        let identity = c.eventID.map { Array("stream:\($0)|\(c.sequenceNumber ?? "")".utf8) }
+        dedupe = Array(SHA256Hasher.digest(of: identity ?? raw).prefix(16))
+        paddedSequence = c.sequenceNumber.map { s in
+            s.utf8.count >= 40 ? s : String(decoding: [UInt8](repeating: 0x30, count: 40 - s.utf8.count) + s.utf8, as: UTF8.self)
+        }
         canonicalKey = c.keys.isEmpty ? nil : ChangeWriter.canonical(c.keys)
         keysJSON = AttributeValue.plainJSON(item: c.keys)
         oldImage = c.oldImage.map { AttributeValue.plainJSON(item: $0) }
@@ -139,9 +149,7 @@ final class ChangeWriter {
     }
 
     func write(_ c: ChangeRecord, text: ChangeText, raw: [UInt8], element: RawElement, fileID: Int64, path: String) throws -> EventWriter.Outcome {
-        // A redelivery (Lambda retry, repeated page) repeats eventID and sequence number together.
-        let identity = c.eventID.map { "stream:\($0)|\(c.sequenceNumber ?? "")" }
-        let dedupe = Array(SHA256Hasher.digest(of: identity.map { Array($0.utf8) } ?? raw).prefix(16))
+        let dedupe = text.dedupe
         let table = try resolveTable(c, path: path)
         let key = canonicalKey(c, text: text, table: table)
         let s = insert
@@ -154,7 +162,7 @@ final class ChangeWriter {
         try s.bind(text: c.time, at: 6)
         try s.bind(integer: c.timeMicros, at: 7)
         try s.bind(text: c.precision, at: 8)
-        try s.bind(text: c.sequenceNumber.map { String(repeating: "0", count: max(0, 40 - $0.count)) + $0 }, at: 9)
+        try s.bind(text: text.paddedSequence, at: 9)
         try s.bind(text: c.shardID, at: 10)
         try s.bind(text: c.streamARN, at: 11)
         try s.bind(text: c.awsRegion, at: 12)

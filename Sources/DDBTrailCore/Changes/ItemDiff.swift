@@ -72,27 +72,22 @@ public struct ItemDiff: Sendable, Equatable {
 
     private static func compare(_ old: [(String, AttributeValue)], _ new: [(String, AttributeValue)],
                                 path: String, into diff: inout ItemDiff) {
-        let oldByName = AttributeValue.mapByName(old)
-        var seen = Set<[UInt8]>()
-        for (name, newValue) in new {
-            let key = Array(name.utf8)
-            guard seen.insert(key).inserted else { continue }
-            let memberPath = AttributePath.member(path, name)
-            guard let oldValue = oldByName[key] else {
-                diff.added.append(Change(path: memberPath, old: nil, new: newValue))
+        // Items are small: linear searches by name beat building dictionaries.
+        for (i, (name, newValue)) in new.enumerated() where AttributeValue.firstIndex(of: name, in: new) == i {
+            guard let j = AttributeValue.firstIndex(of: name, in: old) else {
+                diff.added.append(Change(path: AttributePath.member(path, name), old: nil, new: newValue))
                 continue
             }
+            let oldValue = old[j].1
             if oldValue.isEqual(to: newValue) { continue }
             if case .m(let oldMembers) = oldValue, case .m(let newMembers) = newValue {
-                compare(oldMembers, newMembers, path: memberPath, into: &diff)
+                compare(oldMembers, newMembers, path: AttributePath.member(path, name), into: &diff)
             } else {
-                diff.changed.append(Change(path: memberPath, old: oldValue, new: newValue))
+                diff.changed.append(Change(path: AttributePath.member(path, name), old: oldValue, new: newValue))
             }
         }
-        var seenOld = Set<[UInt8]>()
-        for (name, oldValue) in old {
-            let key = Array(name.utf8)
-            guard seenOld.insert(key).inserted, !seen.contains(key) else { continue }
+        for (i, (name, oldValue)) in old.enumerated()
+        where AttributeValue.firstIndex(of: name, in: old) == i && AttributeValue.firstIndex(of: name, in: new) == nil {
             diff.removed.append(Change(path: AttributePath.member(path, name), old: oldValue, new: nil))
         }
     }
@@ -100,14 +95,32 @@ public struct ItemDiff: Sendable, Equatable {
     /// `{"added":{path:value,…},"removed":{path:value,…},"changed":{path:{"old":…,"new":…},…}}`
     /// with values in `AttributeValue.plainJSON` form and paths in sorted order.
     public var json: String {
-        func section(_ changes: [Change], _ render: (Change) -> String) -> String {
-            "{" + changes.map { jsonString($0.path) + ":" + render($0) }.joined(separator: ",") + "}"
+        var out = Array(#"{"added":"#.utf8)
+        func section(_ changes: [Change], _ render: (Change, inout [UInt8]) -> Void) {
+            out.append(0x7B)
+            for (i, change) in changes.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                appendJSONString(change.path, to: &out)
+                out.append(0x3A)
+                render(change, &out)
+            }
+            out.append(0x7D)
         }
-        let added = section(added) { $0.new?.plainJSON ?? "null" }
-        let removed = section(removed) { $0.old?.plainJSON ?? "null" }
-        let changed = section(changed) {
-            "{\"old\":" + ($0.old?.plainJSON ?? "null") + ",\"new\":" + ($0.new?.plainJSON ?? "null") + "}"
+        func value(_ v: AttributeValue?, _ out: inout [UInt8]) {
+            if let v { v.writePlain(into: &out) } else { out += "null".utf8 }
         }
-        return "{\"added\":" + added + ",\"removed\":" + removed + ",\"changed\":" + changed + "}"
+        section(added) { value($0.new, &$1) }
+        out += #","removed":"#.utf8
+        section(removed) { value($0.old, &$1) }
+        out += #","changed":"#.utf8
+        section(changed) { change, out in
+            out += #"{"old":"#.utf8
+            value(change.old, &out)
+            out += #","new":"#.utf8
+            value(change.new, &out)
+            out.append(0x7D)
+        }
+        out.append(0x7D)
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -17,7 +17,7 @@ enum PreparedItem: @unchecked Sendable {
             switch reader.unwrap(element) {
             case .rejected(let reason): return .rejected(element: element, reason: reason)
             case .digest(let digest, _): return .digest(digest, element: element)
-            case .change(let change, let raw): return .change(change, ChangeText(change), raw: raw, element: element)
+            case .change(let change, let raw): return .change(change, ChangeText(change, raw: raw), raw: raw, element: element)
             case .context(let context): return .context(context, element: element)
             case .cloudTrail(let record, let raw):
                 let event = CloudTrailNormaliser.normalise(record, raw: raw, principals: principals)

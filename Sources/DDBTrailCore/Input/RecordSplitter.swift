@@ -310,6 +310,20 @@ final class RecordSplitter {
 
 /// Word-at-a-time byte searches (eight bytes per step) for the scanners' hot loops.
 enum ByteScan {
+    /// Whether `needle` occurs in `text`, comparing bytes (a plain search, for short texts).
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        var text = text
+        return text.withUTF8 { b in
+            guard let first = n.first else { return true }
+            guard n.count <= b.count else { return false }
+            for i in 0...(b.count - n.count) where b[i] == first {
+                if (1..<n.count).allSatisfy({ b[i + $0] == n[$0] }) { return true }
+            }
+            return false
+        }
+    }
+
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 

@@ -206,13 +206,12 @@ enum DynamoDBRequest {
 
     /// `arn:aws:dynamodb:<region>:<account>:table/<name>[/stream|/backup|/index/…]`
     static func table(fromARN arn: String) -> TableIdentity? {
-        guard let f = ARN.fields(arn), f.service == "dynamodb" else { return nil }
-        let resource = f.resource
-        let prefix: Substring
-        if resource.hasPrefix("table/") { prefix = "table/" } else if resource.hasPrefix("global-table/") { prefix = "global-table/" } else { return nil }
-        let rest = resource.dropFirst(prefix.count)
-        let name = rest.firstIndex(of: "/").map { rest[..<$0] } ?? rest
+        guard let f = ARN.fields(arn), f.service.utf8.elementsEqual("dynamodb".utf8) else { return nil }
+        let resource = f.resource.utf8
+        guard let prefix = ["table/", "global-table/"].first(where: { resource.starts(with: $0.utf8) }) else { return nil }
+        let rest = resource.dropFirst(prefix.utf8.count)
+        let name = rest[..<(rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex)]
         guard !name.isEmpty else { return nil }
-        return TableIdentity(account: String(f.account), region: String(f.region), name: String(name))
+        return TableIdentity(account: String(f.account), region: String(f.region), name: String(Substring(name)))
     }
 }

@@ -26,13 +26,16 @@ public enum ItemKey {
     }
 
     public static func canonical(_ attributes: [Attribute]) -> String {
-        let sorted = attributes.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
-        var out = "{"
+        let sorted = attributes.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        var out: [UInt8] = [0x7B]
         for (n, attribute) in sorted.enumerated() {
-            if n > 0 { out += "," }
-            out += jsonString(attribute.name) + ":" + jsonString(canonicalValue(attribute))
+            if n > 0 { out.append(0x2C) }
+            appendJSONString(attribute.name, to: &out)
+            out.append(0x3A)
+            appendJSONString(canonicalValue(attribute), to: &out)
         }
-        return out + "}"
+        out.append(0x7D)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func canonicalValue(_ attribute: Attribute) -> String {
@@ -62,6 +65,11 @@ public enum ItemKey {
 
     /// A DynamoDB number in canonical decimal notation, or nil if the text is not a number.
     public static func normaliseDecimal(_ text: String) -> String? {
+        isCanonicalDecimal(text) ? text : rewriteDecimal(text)
+    }
+
+    /// `normaliseDecimal` for text that is not already canonical.
+    static func rewriteDecimal(_ text: String) -> String? {
         var b = Array(text.trimmingWhitespace.utf8)
         guard !b.isEmpty else { return nil }
         var negative = false
@@ -104,26 +112,63 @@ public enum ItemKey {
     }
 }
 
+extension ItemKey {
+    /// True when `normaliseDecimal` would return the text unchanged (the common case, checked
+    /// without building anything): an optional `-`, then `0` or digits without leading zeros,
+    /// then optionally `.` and digits not ending in `0`; never `-0`.
+    static func isCanonicalDecimal(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            var i = 0
+            let negative = b.first == 0x2D
+            if negative { i = 1 }
+            let integerStart = i
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+            let integerDigits = i - integerStart
+            guard integerDigits > 0, integerDigits == 1 || b[integerStart] != 0x30 else { return false }
+            if i == b.count { return !(negative && integerDigits == 1 && b[integerStart] == 0x30) }
+            guard b[i] == 0x2E else { return false }
+            i += 1
+            let fractionStart = i
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+            return i == b.count && i > fractionStart && b[i - 1] != 0x30
+        } ?? false
+    }
+}
+
 /// JSON string literal for `s`.
 public func jsonString(_ s: String) -> String {
-    // Fast path: nothing to escape.
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                let h = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-            } else { out.unicodeScalars.append(u) }
+    var out: [UInt8] = []
+    appendJSONString(s, to: &out)
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Appends the JSON string literal for `s` to `out`: `"`, `\` and control characters escaped.
+func appendJSONString(_ s: String, to out: inout [UInt8]) {
+    var s = s
+    s.withUTF8 { b in
+        out.append(0x22)
+        var start = 0
+        while start < b.count {
+            // Runs without anything to escape are copied whole.
+            var end = start
+            while end < b.count, b[end] >= 0x20, b[end] != 0x22, b[end] != 0x5C { end += 1 }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<end]))
+            guard end < b.count else { break }
+            let c = b[end]
+            switch c {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0D: out += [0x5C, 0x72]
+            case 0x09: out += [0x5C, 0x74]
+            default:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0x0F)]]
+            }
+            start = end + 1
         }
+        out.append(0x22)
     }
-    return out + "\""
 }
 
 extension JSON {
