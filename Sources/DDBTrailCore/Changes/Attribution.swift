@@ -135,11 +135,13 @@ enum Attribution {
                 coverage[t] = (lo, hi)
             }
         }
-        // Each of the two sorts below may hold as much memory as the page cache allows; a
-        // smaller cache while they run keeps the import's memory bounded.
+        // The import's reading thread has finished by now, so SQLite may sort on a second thread
+        // (PRAGMA threads). Each sort, and each sorting thread, may hold as much memory as the page
+        // cache allows: a 16 MiB cache while they run keeps the import's memory bounded (measured
+        // on 1M changes: 10.4 s and 226 MiB peak, against 13.5 s and 237 MiB on one thread at 32 MiB).
         let cacheSize = try db.scalar("PRAGMA cache_size").int64Value ?? -2000
-        if !scoped { try db.execute("PRAGMA cache_size = -32768") }
-        defer { if !scoped { try? db.execute("PRAGMA cache_size = \(cacheSize)") } }
+        if !scoped { try db.execute("PRAGMA cache_size = -16384"); try db.execute("PRAGMA threads = 1") }
+        defer { if !scoped { try? db.execute("PRAGMA cache_size = \(cacheSize)"); try? db.execute("PRAGMA threads = 0") } }
         // Both sides in (key, table, row id) order. For the whole case, the tables are read in
         // row order and sorted (SQLite's external sort), and events are met in row order too:
         // walking the key indexes instead read one scattered page per row, ten times slower.

@@ -174,13 +174,33 @@ func appendJSONString(_ s: String, to out: inout [UInt8]) {
 extension JSON {
     /// Compact JSON text of the value (member order kept). Used for small fragments such as keys.
     var compactText: String {
+        var out: [UInt8] = []
+        writeCompact(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func writeCompact(into out: inout [UInt8]) {
         switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let n): return n
-        case .string(let s): return jsonString(s)
-        case .array(let a): return "[" + a.map(\.compactText).joined(separator: ",") + "]"
-        case .object(let o): return "{" + o.members.map { jsonString($0.key) + ":" + $0.value.compactText }.joined(separator: ",") + "}"
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .number(let n): out += n.utf8
+        case .string(let s): appendJSONString(s, to: &out)
+        case .array(let a):
+            out.append(0x5B)
+            for (i, element) in a.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                element.writeCompact(into: &out)
+            }
+            out.append(0x5D)
+        case .object(let o):
+            out.append(0x7B)
+            for (i, member) in o.members.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                appendJSONString(member.key, to: &out)
+                out.append(0x3A)
+                member.value.writeCompact(into: &out)
+            }
+            out.append(0x7D)
         }
     }
 }
