@@ -201,9 +201,13 @@ enum Attribution {
             results.sort { $0.0 < $1.0 }
             for (changeID, result) in results {
                 insert.reset()
-                try insert.bind([.integer(changeID), .optional(result.eventID), .optional(result.accessID),
-                                 .string(result.method), .real(result.confidence), .integer(Int64(result.candidates)),
-                                 .string(result.reason)])
+                try insert.bind(integer: changeID, at: 1)
+                try insert.bind(integer: result.eventID, at: 2)
+                try insert.bind(integer: result.accessID, at: 3)
+                try insert.bind(text: result.method, at: 4)
+                try insert.bind(.real(result.confidence), at: 5)
+                try insert.bind(integer: Int64(result.candidates), at: 6)
+                try insert.bind(text: result.reason, at: 7)
                 try insert.run()
                 if result.eventID != nil { attributed += 1 }
             }
