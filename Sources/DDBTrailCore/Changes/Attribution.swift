@@ -328,11 +328,11 @@ enum Attribution {
                 continue
             case 0x7B: // {
                 depth += 1
-                if depth < 64 { objects |= 1 << UInt64(depth) }
+                if depth > 0 && depth < 64 { objects |= 1 << UInt64(depth) }
                 expectingName = true
             case 0x5B: // [
                 depth += 1
-                if depth < 64 { objects &= ~(1 << UInt64(depth)) }
+                if depth > 0 && depth < 64 { objects &= ~(1 << UInt64(depth)) }
                 expectingName = false
             case 0x7D, 0x5D: // } ]
                 depth -= 1
