@@ -208,8 +208,9 @@ enum DynamoDBRequest {
     static func table(fromARN arn: String) -> TableIdentity? {
         guard let f = ARN.fields(arn), f.service.utf8.elementsEqual("dynamodb".utf8) else { return nil }
         let resource = f.resource.utf8
-        guard let prefix = ["table/", "global-table/"].first(where: { resource.starts(with: $0.utf8) }) else { return nil }
-        let rest = resource.dropFirst(prefix.utf8.count)
+        let prefixLength: Int
+        if resource.starts(with: "table/".utf8) { prefixLength = 6 } else if resource.starts(with: "global-table/".utf8) { prefixLength = 13 } else { return nil }
+        let rest = resource.dropFirst(prefixLength)
         let name = rest[..<(rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex)]
         guard !name.isEmpty else { return nil }
         return TableIdentity(account: String(f.account), region: String(f.region), name: String(Substring(name)))
