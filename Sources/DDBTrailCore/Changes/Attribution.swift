@@ -168,6 +168,27 @@ enum Attribution {
         var group: [Change] = []
         var groupKey: (String, Int64?)? = nil
 
+        // Changes come in key order, so their ids are scattered: results are inserted a chunk
+        // at a time in change id order, which keeps the inserts near each other in the table.
+        let resultsPerWrite = 100_000
+        var results: [(Int64, Result)] = []
+        func writeResults() throws {
+            results.sort { $0.0 < $1.0 }
+            for (changeID, result) in results {
+                insert.reset()
+                try insert.bind(integer: changeID, at: 1)
+                try insert.bind(integer: result.eventID, at: 2)
+                try insert.bind(integer: result.accessID, at: 3)
+                try insert.bind(text: result.method, at: 4)
+                try insert.bind(.real(result.confidence), at: 5)
+                try insert.bind(integer: Int64(result.candidates), at: 6)
+                try insert.bind(text: result.reason, at: 7)
+                try insert.run()
+                if result.eventID != nil { attributed += 1 }
+            }
+            results.removeAll(keepingCapacity: true)
+        }
+
         func flush() throws {
             guard let (key, table) = groupKey else { return }
             var candidates: [Write] = []
@@ -193,27 +214,6 @@ enum Attribution {
             group.removeAll()
             if results.count >= resultsPerWrite { try writeResults() }
         }
-        // Changes come in key order, so their ids are scattered: results are inserted a chunk
-        // at a time in change id order, which keeps the inserts near each other in the table.
-        let resultsPerWrite = 100_000
-        var results: [(Int64, Result)] = []
-        func writeResults() throws {
-            results.sort { $0.0 < $1.0 }
-            for (changeID, result) in results {
-                insert.reset()
-                try insert.bind(integer: changeID, at: 1)
-                try insert.bind(integer: result.eventID, at: 2)
-                try insert.bind(integer: result.accessID, at: 3)
-                try insert.bind(text: result.method, at: 4)
-                try insert.bind(.real(result.confidence), at: 5)
-                try insert.bind(integer: Int64(result.candidates), at: 6)
-                try insert.bind(text: result.reason, at: 7)
-                try insert.run()
-                if result.eventID != nil { attributed += 1 }
-            }
-            results.removeAll(keepingCapacity: true)
-        }
-
         while try changes.step() {
             let key = changes.string(at: 2) ?? ""
             let table = changes.isNull(at: 1) ? nil : changes.int64(at: 1)
