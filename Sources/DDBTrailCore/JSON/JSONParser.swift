@@ -85,6 +85,7 @@ public struct JSONParser {
             i += 1
             return .object(JSONObject(members: members, range: start..<i, foldedKeyBits: 0))
         }
+        members.reserveCapacity(4)
         while true {
             skipWhitespace()
             guard i < end, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
