@@ -26,8 +26,10 @@ enum Attribution {
         var timeMicros: Int64?
         var precision: String
         var ttl: Bool
-        var diffNames: Set<String>?
-        var newNames: Set<String>?
+        /// Top-level attributes the diff touches, and the new image's attributes (a name may
+        /// repeat: these are checked against the declared sets, never built into sets of their own).
+        var diffNames: [String]?
+        var newNames: [String]?
     }
 
     struct Write {
@@ -223,8 +225,8 @@ enum Attribution {
             }
             // Only the attribute names matter here: they are read without building the values.
             let diffNames = changes.isNull(at: 7) ? nil
-                : changes.withBytes(at: 7) { Set(memberNames($0, depth: 2).map(topLevelName)) }
-            let newNames = changes.isNull(at: 8) ? nil : changes.withBytes(at: 8) { Set(memberNames($0, depth: 1)) }
+                : changes.withBytes(at: 7) { memberNames($0, depth: 2).map(topLevelName) }
+            let newNames = changes.isNull(at: 8) ? nil : changes.withBytes(at: 8) { memberNames($0, depth: 1) }
             group.append(Change(id: changes.int64(at: 0), sequence: changes.string(at: 9), type: changes.string(at: 3) ?? "",
                                 timeMicros: changes.isNull(at: 4) ? nil : changes.int64(at: 4),
                                 precision: changes.string(at: 5) ?? "none",
@@ -353,10 +355,10 @@ enum Attribution {
         case .unknown: return 1
         case .wholeItem(let names):
             guard c.type != "REMOVE", let new = c.newNames else { return 1 }
-            return new == names ? 2 : 0
+            return new.allSatisfy(names.contains) && names.allSatisfy(new.contains) ? 2 : 0
         case .touches(let names):
             guard let touched = c.diffNames else { return 1 }
-            return touched.isSubset(of: names) ? 2 : 0
+            return touched.allSatisfy(names.contains) ? 2 : 0
         }
     }
 
