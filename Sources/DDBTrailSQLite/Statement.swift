@@ -148,14 +148,8 @@ public final class Statement {
         switch sqlite3_column_type(handle, c) {
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, c))
         case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, c))
-        case SQLITE_TEXT:
-            let count = Int(sqlite3_column_bytes(handle, c))
-            guard count > 0, let p = sqlite3_column_text(handle, c) else { return .text([]) }
-            return .text(Array(UnsafeBufferPointer(start: p, count: count)))
-        case SQLITE_BLOB:
-            let count = Int(sqlite3_column_bytes(handle, c))
-            guard count > 0, let p = sqlite3_column_blob(handle, c) else { return .blob([]) }
-            return .blob(Array(UnsafeRawBufferPointer(start: p, count: count)))
+        case SQLITE_TEXT: return .text(withBytes(at: column) { Array($0) })
+        case SQLITE_BLOB: return .blob(withBytes(at: column) { Array($0) })
         default: return .null
         }
     }

@@ -308,7 +308,7 @@ final class RecordSplitter {
     }
 }
 
-/// Word-at-a-time byte searches (eight bytes per step) for the scanners' hot loops.
+/// Byte searches for the scanners' hot loops, most of them word at a time (eight bytes per step).
 enum ByteScan {
     /// Whether `needle` occurs in `text`, comparing bytes (a plain search, for short texts).
     static func contains(_ text: String, _ needle: String) -> Bool {

@@ -57,25 +57,18 @@ public enum Timestamp {
         let days = epochSeconds >= 0 ? epochSeconds / 86400 : (epochSeconds - 86399) / 86400
         let secondOfDay = epochSeconds - days * 86400
         let (y, m, d) = civil(fromDays: days)
-        guard (0...9999).contains(y) else {
-            var s = "\(pad(Int(y), 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(Int(secondOfDay / 3600), 2)):\(pad(Int(secondOfDay % 3600 / 60), 2)):\(pad(Int(secondOfDay % 60), 2))"
-            if !fraction.isEmpty { s += "." + fraction }
-            return s + "Z"
+        // Written byte by byte (this runs once per imported record); the year as `pad` spells it.
+        var out = Array(pad(Int(y), 4).utf8)
+        func field(_ separator: UInt8, _ v: Int) {   // every field but the year has two digits
+            out.append(separator)
+            out.append(UInt8(48 + v / 10))
+            out.append(UInt8(48 + v % 10))
         }
-        // The common case, written digit by digit (this runs once per imported record).
-        var out = [UInt8](repeating: 0x30, count: 20)
-        func put(_ v: Int, at i: Int, width: Int) {
-            var v = v
-            for k in stride(from: i + width - 1, through: i, by: -1) { out[k] = UInt8(48 + v % 10); v /= 10 }
-        }
-        put(Int(y), at: 0, width: 4)
-        put(m, at: 5, width: 2)
-        put(d, at: 8, width: 2)
-        put(Int(secondOfDay / 3600), at: 11, width: 2)
-        put(Int(secondOfDay % 3600 / 60), at: 14, width: 2)
-        put(Int(secondOfDay % 60), at: 17, width: 2)
-        out[4] = 0x2D; out[7] = 0x2D; out[10] = 0x54; out[13] = 0x3A; out[16] = 0x3A
-        out.removeLast()
+        field(0x2D, m)
+        field(0x2D, d)
+        field(0x54, Int(secondOfDay / 3600))
+        field(0x3A, Int(secondOfDay % 3600 / 60))
+        field(0x3A, Int(secondOfDay % 60))
         if !fraction.isEmpty { out.append(0x2E); out += fraction.utf8 }
         out.append(0x5A)
         return String(decoding: out, as: UTF8.self)
