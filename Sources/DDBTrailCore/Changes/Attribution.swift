@@ -276,13 +276,13 @@ enum Attribution {
             // Bare attribute names written in the expression itself: words that are not
             // placeholders (#n, :v), keywords, numbers or nested member names (after a dot).
             let keywords: Set<String> = ["SET", "REMOVE", "ADD", "DELETE", "if_not_exists", "list_append", "AND"]
+            // A word: letters, digits, `_` and any non-ASCII byte; `#` or `:` only first.
+            func isWordByte(_ c: UInt8) -> Bool {
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || c >= 0x80
+            }
             let bytes = Array(expression.utf8)
             var start = 0
             while start < bytes.count {
-                // A word: letters, digits, `_` and any non-ASCII byte; `#` or `:` only first.
-                func isWordByte(_ c: UInt8) -> Bool {
-                    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || c >= 0x80
-                }
                 let first = bytes[start]
                 guard isWordByte(first) || first == 0x23 || first == 0x3A else { start += 1; continue }
                 var end = start + 1
