@@ -60,6 +60,9 @@ enum Attribution {
         var reason: String
     }
 
+    /// The operations `operationKind` knows, as an SQL list: the item accesses that can cause a change.
+    static let writeOperations = "('PutItem','UpdateItem','DeleteItem','Put','Update','Delete','INSERT','UPDATE','DELETE')"
+
     static func operationKind(_ operation: String) -> String? {
         switch operation {
         case "PutItem", "Put", "INSERT": return "put"
@@ -91,7 +94,7 @@ enum Attribution {
         let newRows = try db.scalar("""
             SELECT (SELECT count(*) FROM changes WHERE id > ?1)
                  + (SELECT count(*) FROM item_accesses WHERE id > ?2 AND item_key IS NOT NULL
-                      AND operation IN ('PutItem','UpdateItem','DeleteItem','Put','Update','Delete','INSERT','UPDATE','DELETE'))
+                      AND operation IN \(writeOperations))
             """, [.integer(changesAfter), .integer(accessesAfter)]).int64Value ?? 0
         if newRows * 5 >= total { return try recompute(db) }
         try db.execute("DROP TABLE IF EXISTS temp.attribution_scope")
@@ -100,7 +103,7 @@ enum Attribution {
         try db.run("""
             INSERT OR IGNORE INTO temp.attribution_scope
             SELECT item_key FROM item_accesses WHERE id > ? AND item_key IS NOT NULL
-              AND operation IN ('PutItem','UpdateItem','DeleteItem','Put','Update','Delete','INSERT','UPDATE','DELETE')
+              AND operation IN \(writeOperations)
             """, [.integer(accessesAfter)])
         // Changes that lacked a table, or data events in a table that now has new ones.
         let tablesWithNewCalls = try db.rows("SELECT DISTINCT table_id FROM item_accesses WHERE id > ?", [.integer(accessesAfter)])
@@ -158,7 +161,7 @@ enum Attribution {
             FROM item_accesses a \(scoped ? "" : "NOT INDEXED") CROSS JOIN events e ON e.id = a.event_id
             WHERE a.item_key IS NOT NULL AND e.error_code IS NULL
               \(scoped ? "AND a.item_key IN (SELECT item_key FROM temp.attribution_scope)" : "")
-              AND a.operation IN ('PutItem','UpdateItem','DeleteItem','Put','Update','Delete','INSERT','UPDATE','DELETE')
+              AND a.operation IN \(writeOperations)
             ORDER BY a.item_key, a.table_id, a.id
             """)
         let insert = try db.prepare("""
