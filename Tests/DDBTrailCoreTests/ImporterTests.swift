@@ -107,6 +107,20 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         #expect(c.observer.diagnostics.allSatisfy { $0.message.contains("log event message is not valid JSON") })
     }
 
+    /// Each EventBridge record's principal comes from its own identity. Two records whose
+    /// identities differ only in their first bytes once got the first one's principal: the
+    /// identity's byte range was taken in the envelope and looked up in the bare record.
+    @Test func eventBridgeRecordsKeepTheirOwnPrincipals() throws {
+        let c = try Case()
+        let lines = [("IAMUser", "e1"), ("Unknown", "e2")].map { type, id in
+            #"{"version":"0","id":"\#(id)","detail-type":"AWS API Call via CloudTrail","source":"aws.dynamodb","account":"111122223333","detail":{"userIdentity":{"type":"\#(type)","arn":"arn:aws:iam::111122223333:user/alice"},"eventTime":"2026-11-03T01:00:00Z","eventSource":"dynamodb.amazonaws.com","eventName":"GetItem","awsRegion":"eu-west-1","recipientAccountId":"111122223333","requestParameters":{"tableName":"Orders","key":{"pk":"a"}},"eventID":"\#(id)"}}"#
+        }
+        try write(Array(lines.joined(separator: "\n").utf8), to: c.directory + "/bus.jsonl")
+        try c.importPaths([c.directory + "/bus.jsonl"])
+        let types = try c.rows("SELECT e.event_id, p.type FROM events e JOIN principals p ON p.id = e.principal_id ORDER BY e.event_id")
+        #expect(types.map { $0[1].stringValue } == ["IAMUser", "Unknown"])
+    }
+
     @Test func everySharedFileIsAccountedFor() throws {
         let c = try Case()
         let report = try c.importPaths([fixture("samples"), fixture("real")])

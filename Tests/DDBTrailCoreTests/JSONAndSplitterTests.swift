@@ -74,11 +74,38 @@ func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawEle
         }
     }
 
-    @Test func invalidUTF8IsReplacedAndReported() throws {
+    /// Deferred members read like built ones, and deferring rejects exactly what parsing rejects.
+    @Test func deferredMembersReadAsBuiltAndAreCheckedAlike() throws {
+        let text = #"{"a":{"b":[1,"x\u00e9",{"c":null}]},"keep":{"d":true},"e":[2],"s":"str"}"#
+        let bytes = Array(text.utf8)
+        let full = try JSONParser.parse(bytes)
+        let lazy = try JSONParser.parse(bytes, deferring: ["a", "e", "s"])
+        guard case .deferred(let a)? = lazy["a"], case .deferred? = lazy["e"] else {
+            Issue.record("a and e should be deferred"); return
+        }
+        guard case .object? = lazy["keep"], case .string? = lazy["s"] else {
+            Issue.record("undeferred members and scalars should be built"); return
+        }
+        #expect(lazy == full)
+        #expect(lazy["a"]?["b"]?.array?[1] == .string("xé"))
+        // Built in place: ranges are offsets into the whole text.
+        #expect(a.range == full["a"]?.object?.range)
+        #expect(lazy["a"]?["b"]?.array?[2].textRange == full["a"]?["b"]?.array?[2].textRange)
+        let broken = [#"{"a":{"b":[1,]}}"#, #"{"a":{"b":"\q"}}"#, #"{"a":{"b":"\u12"}}"#, "{\"a\":[\"\u{01}\"]}",
+                      #"{"a":{"b":tru}}"#, #"{"a":{"b":01}}"#, #"{"a":{"b" 1}}"#, #"{"a":[1 2]}"#, #"{"a":{"b":"x}}"#,
+                      #"{"a":{"b":-}}"#, #"{"a":{1:2}}"#]
+            + [String(repeating: "[", count: JSONParser.maximumDepth + 2)].map { #"{"a":"# + $0 }
+        for text in broken {
+            let expected = #expect(throws: JSONError.self) { try JSONParser.parse(Array(text.utf8)) }
+            let deferred = #expect(throws: JSONError.self) { try JSONParser.parse(Array(text.utf8), deferring: ["a"]) }
+            #expect(expected?.message == deferred?.message, "\(text)")
+            #expect(expected?.offset == deferred?.offset, "\(text)")
+        }
+    }
+
+    @Test func invalidUTF8IsReplaced() throws {
         let bytes: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
-        let (value, invalid) = try JSONParser.parseReportingUTF8(bytes)
-        #expect(invalid)
-        #expect(value["a"] == .string("\u{FFFD}("))
+        #expect(try JSONParser.parse(bytes)["a"] == .string("\u{FFFD}("))
     }
 }
 

@@ -273,6 +273,7 @@ extension AttributeValue {
             return "string \(jsonString(shown))"
         case .array: return "an array"
         case .object: return "an object"
+        case .deferred(let d): return describe(d.value)
         }
     }
 }

@@ -1,19 +1,46 @@
 /// A parsed JSON value. Numbers keep their exact text (DynamoDB numbers have 38 digits and must
 /// never pass through `Double`); objects keep member order, duplicates and their byte range in
 /// the parsed input, so a nested record can be stored byte-exact.
-public enum JSON: Equatable, Sendable {
+public enum JSON: Sendable {
     case null
     case bool(Bool)
     case number(String)
     case string(String)
     case array([JSON])
     case object(JSONObject)
+    /// An object or array the parser checked but did not build, because it was asked to defer
+    /// that member (`JSONParser.parse(_:deferring:)`). The accessors below build it on use, so
+    /// a deferred value reads like any other; `textRange` gives its bytes without building it.
+    case deferred(DeferredJSON)
 
-    public var object: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
-    public var array: [JSON]? { if case .array(let a) = self { return a } else { return nil } }
+    public var object: JSONObject? {
+        switch self {
+        case .object(let o): return o
+        case .deferred(let d): return d.value.object
+        default: return nil
+        }
+    }
+    public var array: [JSON]? {
+        switch self {
+        case .array(let a): return a
+        case .deferred(let d): return d.value.array
+        default: return nil
+        }
+    }
     public var string: String? { if case .string(let s) = self { return s } else { return nil } }
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
+    /// The built value: a deferred one parsed, any other as it is.
+    public var built: JSON { if case .deferred(let d) = self { return d.value } else { return self } }
+
+    /// Byte range of an object's text (deferred objects and arrays too) in the parsed buffer.
+    public var textRange: Range<Int>? {
+        switch self {
+        case .object(let o): return o.range
+        case .deferred(let d): return d.range
+        default: return nil
+        }
+    }
     /// Scalars as text: strings as they are, numbers in their original spelling, booleans.
     public var scalarText: String? {
         switch self {
@@ -35,6 +62,34 @@ public enum JSON: Equatable, Sendable {
     }
 
     public subscript(key: String) -> JSON? { object?[key] }
+}
+
+extension JSON: Equatable {
+    /// Deferred values compare as what they hold.
+    public static func == (a: JSON, b: JSON) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)): return x == y
+        case (.deferred, _), (_, .deferred): return a.built == b.built
+        default: return false
+        }
+    }
+}
+
+/// The text of a deferred value: the buffer it was parsed from (shared, not copied) and where.
+public struct DeferredJSON: Sendable {
+    let buffer: [UInt8]
+    public let range: Range<Int>
+
+    /// Parsed in place, so the ranges inside stay offsets into the same buffer. The parser
+    /// checked this text with the same grammar when it deferred it, so parsing cannot fail.
+    public var value: JSON {
+        (try? JSONParser.parse(buffer, range: range)) ?? .null
+    }
 }
 
 public struct JSONObject: Equatable, Sendable {
@@ -92,11 +147,14 @@ public struct JSONObject: Equatable, Sendable {
     public subscript(key: String) -> JSON? {
         // An exact match sets the same bit, so a clear bit means absent either way.
         guard foldedKeyBits & Self.foldedBit(key) != 0 else { return nil }
-        // Lengths first: a UTF-8 count is stored, a full comparison is not cheap.
+        // Lengths first: a UTF-8 count is stored, a full comparison is not cheap. Members are
+        // read in place: a `for member in members` loop retained and released every one.
         let length = key.utf8.count
-        for member in members where member.key.utf8.count == length && member.key == key { return member.value }
-        for member in members where member.key.utf8.count == length && Self.equalIgnoringASCIICase(member.key, key) { return member.value }
-        return nil
+        return members.withUnsafeBufferPointer { m in
+            for i in m.indices where m[i].key.utf8.count == length && m[i].key == key { return m[i].value }
+            for i in m.indices where m[i].key.utf8.count == length && Self.equalIgnoringASCIICase(m[i].key, key) { return m[i].value }
+            return nil
+        }
     }
 
     /// Byte-wise comparison folding ASCII letters only (member names are ASCII in practice;

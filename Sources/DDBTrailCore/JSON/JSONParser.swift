@@ -3,13 +3,14 @@
 public struct JSONParser {
     public static let maximumDepth = 512
 
-    /// Set when a string held bytes that are not UTF-8; they were replaced by U+FFFD in the
-    /// parsed value (the stored original keeps them).
-    public private(set) var sawInvalidUTF8 = false
-
     private let bytes: UnsafeBufferPointer<UInt8>
     private var i: Int
     private let end: Int
+    /// Names of the top-level members whose object or array values are checked but not built,
+    /// with the buffer that deferred values keep (see `parse(_:deferring:)`).
+    private var deferring: [[UInt8]] = []
+    private var deferringBits: UInt64 = 0
+    private var owner: [UInt8] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int) {
         self.bytes = bytes
@@ -19,20 +20,40 @@ public struct JSONParser {
 
     /// Parses exactly one JSON value (surrounding whitespace allowed). Object ranges are
     /// offsets into `data`.
+    /// Bytes that are not UTF-8 inside strings become U+FFFD in the parsed value (the stored
+    /// original keeps them).
     public static func parse(_ data: [UInt8]) throws -> JSON {
-        try parseReportingUTF8(data).value
+        try parse(data, range: 0..<data.count, deferring: [])
     }
 
-    public static func parseReportingUTF8(_ data: [UInt8]) throws -> (value: JSON, invalidUTF8: Bool) {
+    /// Parses like `parse(_:)`, but the values of the named members of the top-level object are
+    /// only checked when they are objects or arrays, and come back as `JSON.deferred`, which
+    /// builds them when read. For members a caller seldom reads, or needs only as bytes: the
+    /// check allocates nothing, where building allocates for every string and container.
+    public static func parse(_ data: [UInt8], deferring names: [String]) throws -> JSON {
+        try parse(data, range: 0..<data.count, deferring: names)
+    }
+
+    /// The value in `data[range]`, with object ranges as offsets into `data`.
+    static func parse(_ data: [UInt8], range: Range<Int>) throws -> JSON {
+        try parse(data, range: range, deferring: [])
+    }
+
+    private static func parse(_ data: [UInt8], range: Range<Int>, deferring names: [String]) throws -> JSON {
         try data.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(buffer, start: 0, end: buffer.count)
+            var parser = JSONParser(buffer, start: range.lowerBound, end: range.upperBound)
+            if !names.isEmpty {
+                parser.deferring = names.map { Array($0.utf8) }
+                parser.deferringBits = JSONObject.foldedBits(names)
+                parser.owner = data
+            }
             parser.skipWhitespace()
             let value = try parser.parseValue(depth: 0)
             parser.skipWhitespace()
             if parser.i != parser.end {
                 throw JSONError(offset: parser.i, message: "unexpected text after the JSON value")
             }
-            return (value, parser.sawInvalidUTF8)
+            return value
         }
     }
 
@@ -93,12 +114,21 @@ public struct JSONParser {
             let key = try parseString()
             // The name as written, unless escapes made it differ from the name as read.
             let written = UnsafeBufferPointer(rebasing: bytes[keyStart..<(i - 1)])
-            bits |= key.utf8.count == written.count ? JSONObject.foldedBit(written) : JSONObject.foldedBit(key)
+            let bit = key.utf8.count == written.count ? JSONObject.foldedBit(written) : JSONObject.foldedBit(key)
+            bits |= bit
             skipWhitespace()
             guard i < end, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
             i += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth)
+            let value: JSON
+            if depth == 1, bit & deferringBits != 0, i < end, bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "["),
+               deferring.contains(where: { $0.elementsEqual(written) }) {
+                let valueStart = i
+                try skipValue(depth: depth)
+                value = .deferred(DeferredJSON(buffer: owner, range: valueStart..<i))
+            } else {
+                value = try parseValue(depth: depth)
+            }
             members.append((key, value))
             skipWhitespace()
             guard i < end else { throw fail("unexpected end of JSON inside an object") }
@@ -129,6 +159,11 @@ public struct JSONParser {
 
     private mutating func parseNumber() throws -> String {
         let start = i
+        try skipNumber()
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+    }
+
+    private mutating func skipNumber() throws {
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
         guard i < end, isDigit(bytes[i]) else { throw fail("invalid number") }
         if bytes[i] == UInt8(ascii: "0") { i += 1 } else { while i < end, isDigit(bytes[i]) { i += 1 } }
@@ -143,7 +178,70 @@ public struct JSONParser {
             guard i < end, isDigit(bytes[i]) else { throw fail("invalid number") }
             while i < end, isDigit(bytes[i]) { i += 1 }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+    }
+
+    /// Checks one value with exactly the grammar and depth limit of `parseValue`, building nothing.
+    private mutating func skipValue(depth: Int) throws {
+        guard i < end else { throw fail("unexpected end of JSON") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let object = bytes[i] == UInt8(ascii: "{")
+            let close = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            guard depth + 1 <= Self.maximumDepth else { throw fail("nesting deeper than \(Self.maximumDepth) levels") }
+            i += 1
+            skipWhitespace()
+            if i < end, bytes[i] == close { i += 1; return }
+            while true {
+                skipWhitespace()
+                if object {
+                    guard i < end, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+                    try skipString()
+                    skipWhitespace()
+                    guard i < end, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
+                    i += 1
+                    skipWhitespace()
+                }
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard i < end else { throw fail(object ? "unexpected end of JSON inside an object" : "unexpected end of JSON inside an array") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == close { i += 1; return }
+                throw fail(object ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
+        default: throw fail("unexpected character '\(printable(bytes[i]))'")
+        }
+    }
+
+    /// Checks a string as `parseString` reads it (control characters, escapes), building nothing.
+    private mutating func skipString() throws {
+        i += 1
+        while i < end {
+            i = ByteScan.stringSpecial(bytes, from: i, end: end)
+            guard i < end else { break }
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") { i += 1; return }
+            if b < 0x20 { throw fail("control character in a string") }
+            if b != UInt8(ascii: "\\") { i += 1; continue }
+            i += 1
+            guard i < end else { break }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                continue
+            case UInt8(ascii: "u"): _ = try hex4()
+            default:
+                i -= 1
+                throw fail("invalid escape '\\\(printable(e))'")
+            }
+        }
+        throw fail("unterminated string")
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
@@ -151,7 +249,6 @@ public struct JSONParser {
     private mutating func parseString() throws -> String {
         i += 1
         let start = i
-        var ascii = true
         // Fast path: no escapes.
         while i < end {
             i = ByteScan.stringSpecial(bytes, from: i, end: end)
@@ -160,11 +257,10 @@ public struct JSONParser {
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<i])
                 i += 1
-                return decode(slice, ascii: ascii)
+                return String(decoding: slice, as: UTF8.self)
             }
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw fail("control character in a string") }
-            if b >= 0x80 { ascii = false }
             i += 1
         }
         guard i < end else { throw fail("unterminated string") }
@@ -174,10 +270,9 @@ public struct JSONParser {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 i += 1
-                return out.withUnsafeBufferPointer { decode($0, ascii: ascii) }
+                return String(decoding: out, as: UTF8.self)
             }
             if b < 0x20 { throw fail("control character in a string") }
-            if b >= 0x80 { ascii = false }
             if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
             i += 1
             guard i < end else { break }
@@ -207,7 +302,6 @@ public struct JSONParser {
                 }
                 // Lone surrogates cannot be represented; they become U+FFFD.
                 let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                if scalar >= 0x80 { ascii = false }
                 out.append(contentsOf: String(Character(value)).utf8)
             default:
                 i -= 1
@@ -233,13 +327,6 @@ public struct JSONParser {
             i += 1
         }
         return value
-    }
-
-    private mutating func decode(_ slice: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String {
-        if ascii { return String(decoding: slice, as: UTF8.self) }
-        if let valid = String(validating: slice, as: UTF8.self) { return valid }
-        sawInvalidUTF8 = true
-        return String(decoding: slice, as: UTF8.self)
     }
 
     private func printable(_ b: UInt8) -> String {

@@ -155,11 +155,11 @@ public enum CloudTrailNormaliser {
         } else {
             e.warnings.append("record has no eventTime")
         }
-        if let identity = record["userIdentity"]?.object {
+        if let identity = record["userIdentity"] {
             if let known = principals.flatMap({ memo in raw.flatMap { memo.principal(identity, in: $0) } }) {
                 (e.principal, e.principalKey) = (known.principal, known.key)
-            } else {
-                e.principal = principal(from: identity)
+            } else if let object = identity.object {
+                e.principal = principal(from: object)
             }
         }
         DynamoDBRequest.extract(record, into: e)
@@ -217,10 +217,12 @@ public final class PrincipalMemo {
 
     public init() {}
 
-    /// The principal of `identity` and its identity key; nil when its byte range is not in `raw`.
-    func principal(_ identity: JSONObject, in raw: [UInt8]) -> (principal: Principal, key: String)? {
-        let range = identity.range
-        guard range.lowerBound >= 0, range.upperBound <= raw.count, !range.isEmpty else { return nil }
+    /// The principal of `identity` and its identity key; nil when it is not an object whose
+    /// byte range is in `raw`. Built from `identity` only when its bytes are new (a deferred
+    /// `userIdentity` is then never built for a known identity).
+    func principal(_ identity: JSON, in raw: [UInt8]) -> (principal: Principal, key: String)? {
+        guard let range = identity.textRange, range.lowerBound >= 0, range.upperBound <= raw.count, !range.isEmpty,
+              raw[range.lowerBound] == UInt8(ascii: "{") else { return nil }
         return raw.withUnsafeBufferPointer { buffer in
             let bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[range])
             var hasher = Hasher()
@@ -230,7 +232,8 @@ public final class PrincipalMemo {
                 entry.bytes.count == bytes.count && entry.bytes.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
             }) { return (found.principal, found.key) }
             if count >= Self.capacity { entries.removeAll(keepingCapacity: true); count = 0 }
-            let principal = CloudTrailNormaliser.principal(from: identity)
+            guard let object = identity.object else { return nil }
+            let principal = CloudTrailNormaliser.principal(from: object)
             let key = principal.identityKey
             entries[hash, default: []].append((Array(bytes), principal, key))
             count += 1

@@ -201,6 +201,7 @@ extension JSON {
                 member.value.writeCompact(into: &out)
             }
             out.append(0x7D)
+        case .deferred(let d): d.value.writeCompact(into: &out)
         }
     }
 }
