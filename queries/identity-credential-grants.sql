@@ -1,6 +1,6 @@
 -- name: identity-credential-grants
 -- title: Credentials issued by STS calls
--- description: Every successful STS call that issued credentials (AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity, GetFederationToken, GetSessionToken, AssumeRoot), read from the stored record: the key it issued, as whom, to which caller, and the SAML or web identity behind it. Imports store these rows in credential_grants (with the expiration normalised to UTC); this query reads them straight from events.raw.
+-- description: Every successful STS call that issued credentials (AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity, GetFederationToken, GetSessionToken, AssumeRoot), read from the stored record: the key it issued, as whom, to which caller, and the SAML or web identity behind it. Imports store these rows in credential_grants; this query reads them straight from events.raw.
 -- kind: internal
 -- param: after integer  Only events with a larger events.id (0 for all)
 -- columns: event_id, kind, issued_at, access_key_id, issued_arn, issued_principal_id, role_arn, session_name, source_identity, expiration, mfa_serial_number, caller_principal_id, caller_access_key_id, invoked_by, subject, subject_type, provider, issuer, audience
@@ -38,7 +38,8 @@ SELECT c.id AS event_id,
        c.request ->> '$.roleArn' AS role_arn,
        coalesce(c.request ->> '$.roleSessionName', c.request ->> '$.name') AS session_name,
        coalesce(c.response ->> '$.sourceIdentity', c.request ->> '$.sourceIdentity') AS source_identity,
-       c.response ->> '$.credentials.expiration' AS expiration,
+       -- CloudTrail writes it as Java renders a date ("Nov 3, 2026, 1:02:11 PM", in UTC).
+       ddbtrail_utc(c.response ->> '$.credentials.expiration') AS expiration,
        c.request ->> '$.serialNumber' AS mfa_serial_number,
        c.principal_id AS caller_principal_id,
        nullif(c.who ->> '$.accessKeyId', '') AS caller_access_key_id,

@@ -89,6 +89,22 @@ public final class Database {
         SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 
+    /// Defines a deterministic SQL function of one text argument, written in Swift: NULL in
+    /// gives NULL out, and so does `body` returning nil. For what SQL cannot parse itself.
+    public func defineFunction(_ name: String, _ body: @escaping (String) -> String?) throws {
+        final class Box { let body: (String) -> String?; init(_ body: @escaping (String) -> String?) { self.body = body } }
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        let rc = sqlite3_create_function_v2(handle, name, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, box, { context, _, arguments in
+            let body = Unmanaged<Box>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue().body
+            guard let argument = arguments?[0], sqlite3_value_type(argument) != SQLITE_NULL,
+                  let text = sqlite3_value_text(argument) else { sqlite3_result_null(context); return }
+            let input = String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(argument))), as: UTF8.self)
+            guard let output = body(input) else { sqlite3_result_null(context); return }
+            output.withCString { sqlite3_result_text(context, $0, Int32(output.utf8.count), ddbtrail_sqlite_transient()) }
+        }, nil, nil, { box in box.map { Unmanaged<AnyObject>.fromOpaque($0).release() } })
+        if rc != SQLITE_OK { throw error(rc, sql: nil) }
+    }
+
     /// Runs one or more statements with no parameters and no results.
     public func execute(_ sql: String) throws {
         var errmsg: UnsafeMutablePointer<CChar>?

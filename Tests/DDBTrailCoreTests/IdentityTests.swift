@@ -119,6 +119,14 @@ enum CrossAccountChain {
         #expect(CredentialGrants.normaliseExpiration(text) == nil)
     }
 
+    /// Query connections have `ddbtrail_utc` too; NULL stays NULL and other text is kept.
+    @Test func utcFunctionIsDefinedOnQueryConnections() throws {
+        let c = try Case()
+        try c.importPaths([])
+        let row = try c.rows("SELECT ddbtrail_utc('Nov 3, 2026, 1:02:11 PM'), ddbtrail_utc(1762174931), ddbtrail_utc('tomorrow'), ddbtrail_utc(NULL)")
+        #expect(row.first?.map(\.stringValue) == ["2026-11-03T13:02:11Z", "2025-11-03T13:02:11Z", "tomorrow", nil])
+    }
+
     @Test func demoIncidentLambdaSessionsAndLeakedUserKey() throws {
         let c = try Case()
         _ = try DemoIncident.extract(to: c.directory + "/evidence")

@@ -35,6 +35,7 @@ public enum CaseDatabase {
         try db.execute("PRAGMA cache_size = -98304")
         // Temporary data (attribution's sorts) on disk, not in memory: it can exceed the cache.
         try db.execute("PRAGMA temp_store = FILE")
+        try defineFunctions(db)
         let current = try db.userVersion
         if current > schemaVersion {
             throw NotACase(description: "\(path): case database schema version \(current) is newer than this ddbtrail (\(schemaVersion)); upgrade ddbtrail")
@@ -46,6 +47,13 @@ public enum CaseDatabase {
             }
         }
         return db
+    }
+
+    /// SQL functions every case connection has (the derivation queries use them; so may users).
+    static func defineFunctions(_ db: Database) throws {
+        // `ddbtrail_utc(text)`: a time as UTC ISO 8601 (ISO 8601, epoch numbers and STS's Java
+        // dates such as "Nov 3, 2026, 1:02:11 PM"), or the text unchanged when it is none of these.
+        try db.defineFunction("ddbtrail_utc") { CredentialGrants.normaliseExpiration($0) ?? $0 }
     }
 
     /// Makes an import durable: its commits ran without syncing, so one fsync of the file.
@@ -78,6 +86,7 @@ public enum CaseDatabase {
         if version > schemaVersion {
             throw NotACase(description: "\(path): case database schema version \(version) is newer than this ddbtrail (\(schemaVersion))")
         }
+        try defineFunctions(db)
         return db
     }
 

@@ -24,19 +24,10 @@ public enum CredentialGrants {
         let after = try db.scalar("SELECT last_event_id FROM identity_derivation WHERE id = 1").int64Value ?? 0
         let last = try db.scalar("SELECT coalesce(max(id), 0) FROM events").int64Value ?? 0
         guard last > after else { return derived }
-        let grantsBefore = try db.scalar("SELECT coalesce(max(id), 0) FROM credential_grants").int64Value ?? 0
 
         derived.grants = try insert(into: "credential_grants", from: "identity-credential-grants", after: after, db)
         derived.consoleLogins = try insert(into: "console_logins", from: "identity-console-logins", after: after, db)
 
-        // CloudTrail writes `expiration` as Java renders a date ("Nov 3, 2026, 1:02:11 PM", in UTC):
-        // normalised here, since SQLite has no parser for it. Unparseable text stays as logged.
-        for row in try db.rows("SELECT id, expiration FROM credential_grants WHERE id > ? AND expiration IS NOT NULL",
-                               [.integer(grantsBefore)]) {
-            guard let id = row[0].int64Value, let text = row[1].stringValue,
-                  let utc = normaliseExpiration(text), utc != text else { continue }
-            try db.run("UPDATE credential_grants SET expiration = ? WHERE id = ?", [.string(utc), .integer(id)])
-        }
         try db.run("UPDATE identity_derivation SET last_event_id = ? WHERE id = 1", [.integer(last)])
         return derived
     }
