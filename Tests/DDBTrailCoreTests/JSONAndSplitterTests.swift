@@ -248,6 +248,24 @@ func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawEle
     }
 }
 
+/// The allocation-free UTF-8 check agrees with the standard library's validation, wherever the
+/// first non-ASCII byte falls (before, inside or after the eight-byte steps) and for truncated,
+/// overlong and surrogate sequences.
+@Test func utf8CheckAgreesWithTheStandardLibrary() {
+    var rng = CorpusGenerator.SplitMix64(seed: 11)
+    let pieces: [[UInt8]] = [[0xC3, 0xA9], [0xE2, 0x80, 0xAF], [0xF0, 0x9F, 0x98, 0x80], [0xC3], [0xE2, 0x80], [0x80],
+                             [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xFF], [0xF4, 0x90, 0x80, 0x80]]
+    #expect(ByteScan.isValidUTF8([]))
+    for _ in 0..<3_000 {
+        var bytes = (0..<Int(rng.next() % 30)).map { _ in UInt8(ascii: "a") + UInt8(rng.next() % 26) }
+        for _ in 0..<Int(rng.next() % 3) {
+            let at = bytes.isEmpty ? 0 : Int(rng.next() % UInt64(bytes.count + 1))
+            bytes.insert(contentsOf: pieces[Int(rng.next() % UInt64(pieces.count))], at: at)
+        }
+        #expect(ByteScan.isValidUTF8(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+    }
+}
+
 /// Member names are found whatever their case and however they were escaped, and absent ones are not.
 @Test func memberLookupFindsEscapedAndFoldedNames() throws {
     let object = try #require(try JSONParser.parse(#"{"tab\u006ceName":"Orders","Key":{"pk":"1"},"":0,"eventTime":"t","eventName":"n"}"#).object)

@@ -54,7 +54,9 @@ public enum CredentialGrants {
     /// hours expires "Nov 3, 2026, 1:02:11 PM"). Nil when the text is none of these.
     public static func normaliseExpiration(_ text: String) -> String? {
         if let iso = Timestamp.normalise(text) { return iso }
-        let tokens = text.split { $0 == "," || $0.isWhitespace }.map { $0.lowercased() }
+        // Split on scalars, not Characters: grapheme breaking made this a fifth of the end of an
+        // import with many STS calls. Every token is short, so each String is stored inline.
+        let tokens = text.unicodeScalars.split { $0 == "," || $0.properties.isWhitespace }.map { String($0).lowercased() }
         guard tokens.count == 4 || tokens.count == 5 else { return nil }
         guard let month = months.firstIndex(where: { tokens[0].hasPrefix($0) }).map({ $0 + 1 }),
               let day = Int(tokens[1]), let year = Int(tokens[2]), (1...9999).contains(year),
@@ -65,7 +67,7 @@ public enum CredentialGrants {
               (0...59).contains(minute), (0...59).contains(second) else { return nil }
         var hour = h
         if tokens.count == 5 {
-            let marker = tokens[4].replacingOccurrences(of: ".", with: "")
+            let marker = tokens[4].filter { $0 != "." }
             guard (1...12).contains(h), marker == "am" || marker == "pm" else { return nil }
             hour = h % 12 + (marker == "pm" ? 12 : 0)
         } else {

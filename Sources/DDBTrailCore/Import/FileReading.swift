@@ -113,9 +113,11 @@ struct FileReading {
         splitter.start(reader.layout(for: head))
         var batch: [PreparedItem] = []
         batch.reserveCapacity(Self.batchSize)
+        // Decided once per batch: the queue's fill tells which thread has time to spare.
+        var share = queue.consumerIsBehind
         do {
             while let item = try splitter.next() {
-                var prepared = PreparedItem.prepare(item, reader: reader, principals: principals)
+                var prepared = PreparedItem.prepare(item, reader: reader, principals: principals, share: share)
                 if case .damage(let offset, let message) = prepared, let damage = source.damage {
                     prepared = .damage(offset: offset, message: "\(damage.message); \(message)")
                 }
@@ -123,6 +125,7 @@ struct FileReading {
                 if batch.count == Self.batchSize {
                     guard queue.put(.items(batch)) else { return false }
                     batch.removeAll(keepingCapacity: true)
+                    share = queue.consumerIsBehind
                 }
             }
         } catch {

@@ -146,13 +146,15 @@ public final class Importer {
                             try updateCounts(file.fileID, file.summary)
                             try writer.flushCoverage()
                             try db.execute("COMMIT")
+                            db.startWriteback()
                             try db.execute("BEGIN IMMEDIATE")
                             sinceCommit = 0
                             observer?.progress(records: records, bytes: bytes)
                         }
                     }
                     current = file
-                    queue.giveBack(message)
+                    // Freed on whichever thread has time to spare: here when the reader is behind.
+                    if queue.consumerIsBehind { queue.giveBack(message) }
                 case .end(let ending):
                     guard var file = current else { continue }
                     try endFile(fileID: file.fileID, summary: &file.summary, ending: ending)
@@ -308,7 +310,7 @@ public final class Importer {
             case .imported(let id), .alreadyFromThisFile(let id):
                 summary.imported += 1
                 var warnings = event.warnings
-                if invalidUTF8 {
+                if invalidUTF8 ?? !ByteScan.isValidUTF8(raw) {
                     warnings.append("record holds bytes that are not UTF-8; stored byte-exact, shown with U+FFFD in fields")
                 }
                 for warning in warnings {

@@ -2,14 +2,17 @@ import Foundation
 
 /// A record made ready for writing on the reading thread: cut, unwrapped, parsed and normalised.
 enum PreparedItem: @unchecked Sendable {
-    case event(NormalisedEvent, raw: [UInt8], element: RawElement, invalidUTF8: Bool)
+    /// `invalidUTF8` is nil when the reading thread left that check to the writer.
+    case event(NormalisedEvent, raw: [UInt8], element: RawElement, invalidUTF8: Bool?)
     case digest(JSONObject, element: RawElement)
     case change(ChangeRecord, ChangeText, raw: [UInt8], element: RawElement)
     case context(ChangeContext, element: RawElement)
     case rejected(element: RawElement, reason: String)
     case damage(offset: Int64, message: String)
 
-    static func prepare(_ item: SplitItem, reader: any RecordReader, principals: PrincipalMemo) -> PreparedItem {
+    /// `share`: also do the work the writer would otherwise do (`NormalisedEvent.prepareForWriting`,
+    /// the UTF-8 check). The reading thread passes true while the writer is the slower side.
+    static func prepare(_ item: SplitItem, reader: any RecordReader, principals: PrincipalMemo, share: Bool) -> PreparedItem {
         switch item {
         case .damage(let offset, let message):
             return .damage(offset: offset, message: message)
@@ -21,8 +24,9 @@ enum PreparedItem: @unchecked Sendable {
             case .context(let context): return .context(context, element: element)
             case .cloudTrail(let record, let raw):
                 let event = CloudTrailNormaliser.normalise(record, raw: raw, principals: principals)
+                guard share else { return .event(event, raw: raw, element: element, invalidUTF8: nil) }
                 event.prepareForWriting(raw: raw)
-                return .event(event, raw: raw, element: element, invalidUTF8: String(validating: raw, as: UTF8.self) == nil)
+                return .event(event, raw: raw, element: element, invalidUTF8: !ByteScan.isValidUTF8(raw))
             }
         }
     }
@@ -32,6 +36,11 @@ enum PreparedItem: @unchecked Sendable {
 /// however far reading runs ahead. What the consumer is done with can be handed back
 /// (`giveBack`), so that it is freed on the producer's thread: freeing parsed records took about 6%
 /// of the writing thread's time in a profile.
+///
+/// `backlog` tells either side which one is slower, so that work either thread can do goes to
+/// the one with time to spare: a full queue means the consumer is behind, an empty one that the
+/// producer is. Which side is slower depends on the machine and the evidence (both threads were
+/// each the limit on this project's benchmark at some point).
 final class BoundedQueue<Element>: @unchecked Sendable {
     private var items: [Element?] = []
     private var spent: [Element] = []
@@ -42,6 +51,16 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     private var cancelled = false
 
     init(capacity: Int) { self.capacity = capacity }
+
+    /// Elements put and not yet taken.
+    var backlog: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return items.count - head
+    }
+
+    /// True while the consumer is the slower side (the queue is at least half full).
+    var consumerIsBehind: Bool { backlog * 2 >= capacity }
 
     /// False when the consumer gave up; the producer should stop.
     @discardableResult

@@ -350,6 +350,24 @@ enum ByteScan {
         return j
     }
 
+    /// Whether `bytes` are valid UTF-8, without copying them: ASCII eight bytes at a time, and
+    /// the standard library's validation from the first byte with its high bit set.
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            var j = 0
+            if let base = b.baseAddress {
+                let raw = UnsafeRawPointer(base)
+                while j + 8 <= b.count, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)) & highs == 0 {
+                    j += 8
+                }
+            }
+            while j < b.count, b[j] < 0x80 { j += 1 }
+            if j == b.count { return true }
+            // Back to the start of a possible sequence (a non-ASCII byte follows ASCII here, so j is one).
+            return String(validating: UnsafeBufferPointer(rebasing: b[j...]), as: UTF8.self) != nil
+        }
+    }
+
     /// Index of the first byte at or after `from` that a JSON string cannot pass over quickly:
     /// `"`, `\`, a control character or a non-ASCII byte; or `end`.
     @inline(__always) static func stringSpecial(_ b: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
