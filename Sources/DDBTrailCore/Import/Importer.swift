@@ -289,6 +289,7 @@ public final class Importer {
             try writer.writeDigest(digest, fileID: fileID)
         case .change(let change, let text, let raw, let element):
             count(element, &summary)
+            let text = text ?? ChangeText(change, raw: raw)
             switch try changeWriter.write(change, text: text, raw: raw, element: element, fileID: fileID, path: summary.path) {
             case .imported(let id), .alreadyFromThisFile(let id):
                 summary.imported += 1
