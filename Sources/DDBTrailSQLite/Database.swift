@@ -179,10 +179,21 @@ public final class Database {
     /// for them (Linux; a no-op elsewhere). An import calls it after each commit: it runs without
     /// syncing, and otherwise the kernel held gigabytes of dirty pages for the final sync to write.
     public func startWriteback() {
+        _ = onFile { ddbtrail_start_writeback($0) }
+    }
+
+    /// Syncs the database file to disk (fsync); the errno when that failed, else nil.
+    public func syncFile() -> Int32? {
+        onFile { fsync($0) }
+    }
+
+    /// Runs a system call on a descriptor of the database file opened for the call; the errno
+    /// when opening or the call failed, else nil.
+    private func onFile(_ call: (Int32) -> Int32) -> Int32? {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return }
-        _ = ddbtrail_start_writeback(fd)
-        close(fd)
+        guard fd >= 0 else { return errno }
+        defer { close(fd) }
+        return call(fd) == 0 ? nil : errno
     }
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

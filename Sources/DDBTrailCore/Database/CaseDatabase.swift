@@ -58,12 +58,9 @@ public enum CaseDatabase {
 
     /// Makes an import durable: its commits ran without syncing, so one fsync of the file.
     public static func finishImport(_ db: Database) throws {
-        let fd = open(db.path, O_RDONLY)
-        guard fd >= 0, fsync(fd) == 0 else {
-            if fd >= 0 { close(fd) }
+        if let errno = db.syncFile() {
             throw NotACase(description: "\(db.path): could not sync the case database to disk (errno \(errno))")
         }
-        close(fd)
     }
 
     /// Opens an existing case read-only (query commands never change evidence).

@@ -39,7 +39,7 @@ enum PreparedItem: @unchecked Sendable {
 /// (`giveBack`), so that it is freed on the producer's thread: freeing parsed records took about 6%
 /// of the writing thread's time in a profile.
 ///
-/// `backlog` tells either side which one is slower, so that work either thread can do goes to
+/// `consumerIsBehind` tells either side which one is slower, so that work either thread can do goes to
 /// the one with time to spare: a full queue means the consumer is behind, an empty one that the
 /// producer is. Which side is slower depends on the machine and the evidence (both threads were
 /// each the limit on this project's benchmark at some point).
@@ -54,15 +54,12 @@ final class BoundedQueue<Element>: @unchecked Sendable {
 
     init(capacity: Int) { self.capacity = capacity }
 
-    /// Elements put and not yet taken.
-    var backlog: Int {
+    /// True while the consumer is the slower side (the queue is at least half full).
+    var consumerIsBehind: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return items.count - head
+        return (items.count - head) * 2 >= capacity
     }
-
-    /// True while the consumer is the slower side (the queue is at least half full).
-    var consumerIsBehind: Bool { backlog * 2 >= capacity }
 
     /// False when the consumer gave up; the producer should stop.
     @discardableResult
