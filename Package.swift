@@ -18,6 +18,12 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // The executable's malloc. Parsing allocates and frees a few dozen small objects per
+        // record on two threads; with glibc's allocator the import spent a sixth of its reading
+        // thread in malloc and free (chunk consolidation among it). jemalloc: ~10% less CPU
+        // for a CloudTrail import, ~13% less for a change import (README, Speed).
+        .systemLibrary(name: "CJemalloc", path: "Sources/CJemalloc",
+                       providers: [.apt(["libjemalloc-dev"])]),
         .target(name: "DDBTrailSQLite", dependencies: ["CSQLite"]),
         .executableTarget(name: "embed-sql", path: "Tools/embed-sql"),
         .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["embed-sql"]),
@@ -30,6 +36,7 @@ let package = Package(
             name: "ddbtrail",
             dependencies: [
                 "DDBTrailCore",
+                "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -54,6 +54,14 @@ struct CLI {
         #expect(result.out.contains("USAGE:"))
     }
 
+    /// jemalloc, not the C library's malloc, serves the process: it reads MALLOC_CONF and
+    /// complains about an option it does not know. (Linked for speed; Package.swift says why.)
+    @Test func theBinaryRunsOnJemalloc() throws {
+        let result = try CLI.run(["--help"], environment: ["MALLOC_CONF": "ddbtrail_probe:1"])
+        #expect(result.status == 0)
+        #expect(result.err.contains("<jemalloc>: Invalid conf pair: ddbtrail_probe:1"))
+    }
+
     @Test func usageErrorsExit64() throws {
         #expect(try CLI.run(["import"]).status == 64)
         #expect(try CLI.run(["import", "/nonexistent/evidence"]).status == 64)
