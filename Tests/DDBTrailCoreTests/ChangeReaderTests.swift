@@ -430,6 +430,30 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
 
     // MARK: Times
 
+    /// The allocation-free reading of plain decimals agrees with the decimal normaliser, which
+    /// reads everything else (exponents, leading zeros past 18 digits).
+    @Test func plainDecimalsReadLikeTheNormaliser() {
+        let texts = ["0", "7", "1795548412", "0001795548412", "1795548412.5", "1795548412.500000", "1795548412.0",
+                     "123456789012345678", "1234567890123456789", "1.", ".5", "1e9", "1.4285376E9", "12a", "1.2.3",
+                     "-5", "", "1795548412.12345678"]
+        var plainCount = 0
+        for text in texts {
+            guard let plain = ChangeRecordParser.plainDecimal(text) else { continue }
+            plainCount += 1
+            let canonical = ItemKey.normaliseDecimal(text)
+            let parts = canonical?.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false) ?? []
+            #expect(parts.first.flatMap { Int64($0) } == plain.whole, "\(text)")
+            var fraction = plain.fraction
+            while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
+            #expect(fraction == (parts.count > 1 ? Array(parts[1].utf8) : []), "\(text)")
+        }
+        #expect(plainCount == 9)
+        #expect(ChangeRecordParser.plainDecimal("1795548412.5")?.fraction == Array("5".utf8))
+        #expect(ChangeRecordParser.plainDecimal("1e9") == nil)
+        #expect(ChangeRecordParser.epochMicros("0001795548412")?.micros == 1_795_548_412_000_000)
+        #expect(ChangeRecordParser.epochMicros("1795548412.1234567")?.micros == 1_795_548_412_123_456)
+    }
+
     @Test func epochMagnitudes() {
         #expect(ChangeRecordParser.epochMicros("1795548412")?.micros == 1_795_548_412_000_000)
         #expect(ChangeRecordParser.epochMicros("1795548412.5")?.micros == 1_795_548_412_500_000)

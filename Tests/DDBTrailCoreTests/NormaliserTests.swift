@@ -36,6 +36,23 @@ func normalisedFirst(_ relative: String) throws -> NormalisedEvent {
         #expect(memo.principal(try #require(record["userIdentity"]), in: []) == nil)
     }
 
+    @Test func tablesFromARNs() {
+        func t(_ account: String, _ region: String, _ name: String) -> TableIdentity { TableIdentity(account: account, region: region, name: name) }
+        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/Orders") == t("111122223333", "eu-west-1", "Orders"))
+        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/Orders/stream/2026-11-24T19:26:52.974")
+                == t("111122223333", "eu-west-1", "Orders"))
+        #expect(DynamoDBRequest.table(fromARN: "arn:aws-cn:dynamodb:cn-north-1:123456789012:table/T.1/index/byDate") == t("123456789012", "cn-north-1", "T.1"))
+        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb::111122223333:global-table/Orders") == t("111122223333", "", "Orders"))
+        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/Bestellungen-ä") == t("111122223333", "eu-west-1", "Bestellungen-ä"))
+        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/") == nil)
+        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1:111122223333:backup/x") == nil)
+        #expect(DynamoDBRequest.table(fromARN: "arn:aws:s3:::bucket/table/x") == nil)
+        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1") == nil)
+        #expect(DynamoDBRequest.table(fromARN: "Orders") == nil)
+        let f = ARN.fields("arn:aws:iam::111122223333:role/a:b")
+        #expect(f?.service == "iam" && f?.region == "" && f?.account == "111122223333" && f?.resource == "role/a:b")
+    }
+
     @Test func putItemFieldsPrincipalAndKey() throws {
         let e = try normalisedFirst("samples/cloudtrail_ddb_data_putitem_awsdoc.json")
         #expect(e.eventName == "PutItem")

@@ -250,11 +250,18 @@ enum ChangeRecordParser {
     /// Microseconds since the epoch of a decimal number of seconds, milliseconds (≥ 1e11) or
     /// microseconds (≥ 1e15), read exactly (never through `Double`). Nil for negatives and non-numbers.
     static func epochMicros(_ text: String) -> (micros: Int64, unit: EpochUnit)? {
-        guard let first = text.utf8.first, (first >= 48 && first <= 57) || first == UInt8(ascii: "."),
-              let canonical = ItemKey.normaliseDecimal(text), !canonical.hasPrefix("-") else { return nil }
-        let parts = canonical.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts[0].count <= 18, let whole = Int64(parts[0]) else { return nil }
-        let fraction = parts.count > 1 ? Array(parts[1].utf8) : []
+        guard let first = text.utf8.first, (first >= 48 && first <= 57) || first == UInt8(ascii: ".") else { return nil }
+        let whole: Int64
+        let fraction: [UInt8]
+        if let plain = plainDecimal(text) {
+            (whole, fraction) = plain
+        } else {
+            // Exponents, signs and the like: through the decimal normaliser.
+            guard let canonical = ItemKey.normaliseDecimal(text), !canonical.hasPrefix("-") else { return nil }
+            let parts = canonical.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0].count <= 18, let w = Int64(parts[0]) else { return nil }
+            (whole, fraction) = (w, parts.count > 1 ? Array(parts[1].utf8) : [])
+        }
         func digits(_ n: Int) -> Int64 {
             var v: Int64 = 0
             for i in 0..<n { v = v * 10 + Int64(i < fraction.count ? fraction[i] - 48 : 0) }
@@ -266,6 +273,27 @@ enum ChangeRecordParser {
             return overflow ? nil : (m + digits(3), .milliseconds)
         }
         return (whole * 1_000_000 + digits(6), .seconds)
+    }
+
+    /// `digits[.digits]` with at most 18 whole digits, read without building a string: the
+    /// whole part and the fraction digits (trailing zeros kept; they add nothing to the value).
+    /// Nil for anything else (the caller's general path reads it).
+    static func plainDecimal(_ text: String) -> (whole: Int64, fraction: [UInt8])? {
+        var text = text
+        return text.withUTF8 { b -> (whole: Int64, fraction: [UInt8])? in
+            var whole: Int64 = 0
+            var i = 0
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                guard i < 18 else { return nil }
+                whole = whole * 10 + Int64(b[i] - 48)
+                i += 1
+            }
+            guard i > 0 else { return nil }
+            if i == b.count { return (whole, []) }
+            guard b[i] == UInt8(ascii: "."), i + 1 < b.count else { return nil }
+            let fraction = Array(b[(i + 1)...])
+            return fraction.allSatisfy({ $0 >= 48 && $0 <= 57 }) ? (whole, fraction) : nil
+        }
     }
 
     /// Microseconds since the epoch of an ISO 8601 time (any offset), with the number of

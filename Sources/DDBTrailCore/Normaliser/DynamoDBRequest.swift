@@ -206,13 +206,18 @@ enum DynamoDBRequest {
 
     /// `arn:aws:dynamodb:<region>:<account>:table/<name>[/stream|/backup|/index/…]`
     static func table(fromARN arn: String) -> TableIdentity? {
-        guard let f = ARN.fields(arn), f.service.utf8.elementsEqual("dynamodb".utf8) else { return nil }
-        let resource = f.resource.utf8
-        let prefixLength: Int
-        if resource.starts(with: "table/".utf8) { prefixLength = 6 } else if resource.starts(with: "global-table/".utf8) { prefixLength = 13 } else { return nil }
-        let rest = resource.dropFirst(prefixLength)
-        let name = rest[..<(rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex)]
-        guard !name.isEmpty else { return nil }
-        return TableIdentity(account: String(f.account), region: String(f.region), name: String(Substring(name)))
+        var arn = arn
+        // On bytes: this runs for every data event and change record (String indexes cost more).
+        return arn.withUTF8 { b -> TableIdentity? in
+            guard let f = ARN.fieldRanges(b), b[f.service].elementsEqual("dynamodb".utf8) else { return nil }
+            let resource = b[f.resource]
+            let prefixLength: Int
+            if resource.starts(with: "table/".utf8) { prefixLength = 6 } else if resource.starts(with: "global-table/".utf8) { prefixLength = 13 } else { return nil }
+            let rest = resource.dropFirst(prefixLength)
+            let name = rest[..<(rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex)]
+            guard !name.isEmpty else { return nil }
+            func text(_ slice: Slice<UnsafeBufferPointer<UInt8>>) -> String { String(decoding: UnsafeBufferPointer(rebasing: slice), as: UTF8.self) }
+            return TableIdentity(account: text(b[f.account]), region: text(b[f.region]), name: text(name))
+        }
     }
 }
