@@ -251,6 +251,19 @@ func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawEle
 /// The allocation-free UTF-8 check agrees with the standard library's validation, wherever the
 /// first non-ASCII byte falls (before, inside or after the eight-byte steps) and for truncated,
 /// overlong and surrogate sequences.
+/// Names and strings compare by bytes, as DynamoDB compares them: canonically equivalent
+/// spellings (which `==` calls equal) differ; small and heap strings compare alike.
+@Test func sameUTF8ComparesBytes() {
+    #expect(!ByteScan.sameUTF8("caf\u{E9}", "cafe\u{301}"))
+    #expect("caf\u{E9}" == "cafe\u{301}")
+    #expect(ByteScan.sameUTF8("caf\u{E9}", String(decoding: Array("caf\u{E9}".utf8), as: UTF8.self)))
+    let long = String(repeating: "attribute-", count: 5)
+    #expect(ByteScan.sameUTF8(long + "x", String(long + "x")))
+    #expect(!ByteScan.sameUTF8(long + "x", long + "y"))
+    #expect(!ByteScan.sameUTF8("a", "ab"))
+    #expect(ByteScan.sameUTF8("", ""))
+}
+
 @Test func utf8CheckAgreesWithTheStandardLibrary() {
     var rng = CorpusGenerator.SplitMix64(seed: 11)
     let pieces: [[UInt8]] = [[0xC3, 0xA9], [0xE2, 0x80, 0xAF], [0xF0, 0x9F, 0x98, 0x80], [0xC3], [0xE2, 0x80], [0x80],

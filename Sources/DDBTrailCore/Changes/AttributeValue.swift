@@ -218,8 +218,7 @@ extension AttributeValue {
         var out: [(String, AttributeValue)] = []
         out.reserveCapacity(object.members.count)
         for (index, member) in object.members.enumerated() {
-            let count = member.key.utf8.count
-            if object.members[..<index].contains(where: { $0.key.utf8.count == count && $0.key.utf8.elementsEqual(member.key.utf8) }) {
+            if object.members[..<index].contains(where: { ByteScan.sameUTF8($0.key, member.key) }) {
                 notes.add(AttributePath.member(path(), member.key), "duplicate attribute name (the first one counts when comparing)")
             }
             out.append((member.key, try parse(member.value, at: { AttributePath.member(path(), member.key) }, notes: &notes)))
@@ -290,8 +289,9 @@ extension AttributeValue: Equatable {
     /// Values of different types are never equal.
     public func isEqual(to other: AttributeValue) -> Bool {
         switch (self, other) {
-        case (.s(let x), .s(let y)): return x.utf8.elementsEqual(y.utf8)
-        case (.n(let x), .n(let y)): return Self.decimalKey(x) == Self.decimalKey(y)
+        case (.s(let x), .s(let y)): return ByteScan.sameUTF8(x, y)
+        // The same text is the same number; other spellings are compared as decimals.
+        case (.n(let x), .n(let y)): return ByteScan.sameUTF8(x, y) || Self.decimalKey(x) == Self.decimalKey(y)
         case (.b(let x), .b(let y)): return x == y
         case (.bool(let x), .bool(let y)): return x == y
         case (.null, .null): return true
@@ -317,8 +317,7 @@ extension AttributeValue: Equatable {
 
     /// Position of the first member named `name` (names compared by their UTF-8 bytes).
     static func firstIndex(of name: String, in members: [(String, AttributeValue)]) -> Int? {
-        let count = name.utf8.count
-        return members.firstIndex { $0.0.utf8.count == count && $0.0.utf8.elementsEqual(name.utf8) }
+        members.firstIndex { ByteScan.sameUTF8($0.0, name) }
     }
 
     /// Members by UTF-8 name; the first of duplicate names wins.

@@ -310,6 +310,17 @@ final class RecordSplitter {
 
 /// Byte searches for the scanners' hot loops, most of them word at a time (eight bytes per step).
 enum ByteScan {
+    /// Whether two strings have the same UTF-8 bytes (DynamoDB compares names and strings by
+    /// bytes; `==` compares canonical equivalence, and `utf8.elementsEqual` a byte at a time).
+    static func sameUTF8(_ a: String, _ b: String) -> Bool {
+        let count = a.utf8.count
+        guard count == b.utf8.count else { return false }
+        // In place (no copy of either string); bridged strings, which have no contiguous bytes, go a byte at a time.
+        return a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in count == 0 || memcmp(x.baseAddress!, y.baseAddress!, count) == 0 }
+        }.flatMap { $0 } ?? a.utf8.elementsEqual(b.utf8)
+    }
+
     /// Whether `needle` occurs in `text`, comparing bytes (a plain search, for short texts).
     static func contains(_ text: String, _ needle: String) -> Bool {
         let n = Array(needle.utf8)
