@@ -435,3 +435,22 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         #expect(CaseDatabase.schemaVersion >= 1)
     }
 }
+
+/// The hand-off between threads: elements come out in order, `takeAvailable` never waits, and a
+/// closed queue ends the consumer's loop once drained.
+@Test func boundedQueueHandsOffInOrder() {
+    let queue = BoundedQueue<Int>(capacity: .max)
+    #expect(queue.takeAvailable().isEmpty)
+    for i in 0..<100 { queue.put(i) }
+    #expect(queue.take() == 0)
+    #expect(queue.takeAvailable() == Array(1..<100))
+    let producer = ProducerThread {
+        for i in 100..<5_000 { queue.put(i) }
+        queue.close()
+    }
+    producer.start()
+    var seen: [Int] = []
+    while let i = queue.take() { seen.append(i) }
+    producer.finish()
+    #expect(seen == Array(100..<5_000))
+}

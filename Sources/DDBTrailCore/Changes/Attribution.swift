@@ -169,9 +169,6 @@ enum Attribution {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         var attributed = 0
-        var pendingWrite: (key: String, table: Int64, write: Write)? = try nextWrite(writes)
-        var group: [Change] = []
-        var groupKey: (String, Int64?)? = nil
 
         // Changes come in key order, so their ids are scattered: results are inserted a chunk
         // at a time in change id order, which keeps the inserts near each other in the table.
@@ -193,52 +190,109 @@ enum Attribution {
             }
             results.removeAll(keepingCapacity: true)
         }
+        func collect(_ assigned: [(Int64, Result)]) throws {
+            results += assigned
+            if results.count >= resultsPerWrite { try writeResults() }
+        }
 
+        // This thread reads both sides and stores the results (SQLite wants one thread per
+        // connection); a second thread reads the names in diffs, images and declared attributes
+        // and assigns each item's changes, in batches of items. The reading thread of the import
+        // is done by now, so that core is free.
+        let items = BoundedQueue<[Item]>(capacity: 8)
+        let assigned = BoundedQueue<[(Int64, Result)]>(capacity: .max)
+        let assigner = ProducerThread { [coverage] in
+            while let batch = items.take() {
+                assigned.put(batch.flatMap { assign($0, coverage: coverage) })
+            }
+            assigned.close()
+        }
+        assigner.start()
+        var finished = false
+        defer {
+            // On an error: stop the assigner before the statements go.
+            if !finished { items.close(); assigner.finish() }
+        }
+
+        var pendingWrite = try nextWrite(writes)
+        var batch: [Item] = []
+        var item: Item? = nil
+        var itemKey = ""
         func flush() throws {
-            guard let (key, table) = groupKey else { return }
-            var candidates: [Write] = []
-            if let table {
+            guard var current = item else { return }
+            if let table = current.table {
                 // Both queries are in SQLite's byte order of (item_key, table_id): merge them.
-                while let w = pendingWrite, precedes((w.key, w.table), (key, table)) { pendingWrite = try nextWrite(writes) }
-                while let w = pendingWrite, w.key == key, w.table == table {
-                    candidates.append(w.write)
+                while let w = pendingWrite, precedes((w.key, w.table), (itemKey, table)) { pendingWrite = try nextWrite(writes) }
+                while let w = pendingWrite, w.key == itemKey, w.table == table {
+                    current.writes.append((w.write, w.names))
                     pendingWrite = try nextWrite(writes)
                 }
             }
-            // The queries come in index order (key, table); order each item's rows here, where
-            // groups are small, instead of sorting the whole case in SQLite.
-            group.sort { a, b in
-                let ta = a.timeMicros ?? .max, tb = b.timeMicros ?? .max
-                if ta != tb { return ta < tb }
-                if a.sequence != b.sequence { return (a.sequence ?? "") < (b.sequence ?? "") }
-                return a.id < b.id
+            batch.append(current)
+            item = nil
+            if batch.count >= 256 {
+                items.put(batch)
+                batch = []
+                try collect(assigned.takeAvailable().flatMap { $0 })
             }
-            candidates.sort { ($0.time ?? .max, $0.accessID) < ($1.time ?? .max, $1.accessID) }
-            let covered = table.flatMap { coverage[$0] }
-            results += assign(group, writes: &candidates, table: table, coverage: covered)
-            group.removeAll()
-            if results.count >= resultsPerWrite { try writeResults() }
         }
         while try changes.step() {
             let key = changes.string(at: 2) ?? ""
             let table = changes.isNull(at: 1) ? nil : changes.int64(at: 1)
-            if groupKey == nil || groupKey!.0 != key || groupKey!.1 != table {
+            if item == nil || itemKey != key || item!.table != table {
                 try flush()
-                groupKey = (key, table)
+                item = Item(table: table)
+                itemKey = key
             }
-            // Only the attribute names matter here: they are read without building the values.
-            let diffNames = changes.isNull(at: 7) ? nil
-                : changes.withBytes(at: 7) { memberNames($0, depth: 2).map(topLevelName) }
-            let newNames = changes.isNull(at: 8) ? nil : changes.withBytes(at: 8) { memberNames($0, depth: 1) }
-            group.append(Change(id: changes.int64(at: 0), sequence: changes.string(at: 9), type: changes.string(at: 3) ?? "",
+            let change = Change(id: changes.int64(at: 0), sequence: changes.string(at: 9), type: changes.string(at: 3) ?? "",
                                 timeMicros: changes.isNull(at: 4) ? nil : changes.int64(at: 4),
                                 precision: changes.string(at: 5) ?? "none",
-                                ttl: changes.string(at: 6) == "dynamodb.amazonaws.com",
-                                diffNames: diffNames, newNames: newNames))
+                                ttl: changes.string(at: 6) == "dynamodb.amazonaws.com", diffNames: nil, newNames: nil)
+            item!.changes.append((change, changes.isNull(at: 7) ? nil : changes.withBytes(at: 7) { Array($0) },
+                                  changes.isNull(at: 8) ? nil : changes.withBytes(at: 8) { Array($0) }))
         }
         try flush()
+        if !batch.isEmpty { items.put(batch) }
+        items.close()
+        while let more = assigned.take() { try collect(more) }
+        assigner.finish()
+        finished = true
         try writeResults()
         return attributed
+    }
+
+    /// One item's changes and the successful writes to it, as read from the database: the
+    /// attribute names in diffs, new images and declared attributes are read by `assign(_:coverage:)`.
+    struct Item {
+        var table: Int64?
+        var changes: [(change: Change, diff: [UInt8]?, newImage: [UInt8]?)] = []
+        var writes: [(write: Write, names: [UInt8]?)] = []
+    }
+
+    /// Reads the names an item's rows carry and assigns its changes (in stream order) to its writes.
+    static func assign(_ item: Item, coverage: [Int64: (Int64, Int64)]) -> [(Int64, Result)] {
+        // Only the attribute names matter here: they are read without building the values.
+        var group = item.changes.map { entry in
+            var c = entry.change
+            c.diffNames = entry.diff.map { $0.withUnsafeBufferPointer { memberNames($0, depth: 2).map(topLevelName) } }
+            c.newNames = entry.newImage.map { $0.withUnsafeBufferPointer { memberNames($0, depth: 1) } }
+            return c
+        }
+        var candidates = item.writes.map { entry in
+            var w = entry.write
+            w.declared = declared(entry.names.flatMap { try? JSONParser.parse($0) })
+            return w
+        }
+        // The queries come in index order (key, table); order each item's rows here, where
+        // groups are small, instead of sorting the whole case in SQLite.
+        group.sort { a, b in
+            let ta = a.timeMicros ?? .max, tb = b.timeMicros ?? .max
+            if ta != tb { return ta < tb }
+            if a.sequence != b.sequence { return (a.sequence ?? "") < (b.sequence ?? "") }
+            return a.id < b.id
+        }
+        candidates.sort { ($0.time ?? .max, $0.accessID) < ($1.time ?? .max, $1.accessID) }
+        return assign(group, writes: &candidates, table: item.table, coverage: item.table.flatMap { coverage[$0] })
     }
 
     static func precedes(_ a: (String, Int64), _ b: (String, Int64)) -> Bool {
@@ -246,13 +300,13 @@ enum Attribution {
         return a.0.utf8.lexicographicallyPrecedes(b.0.utf8)
     }
 
-    private static func nextWrite(_ s: Statement) throws -> (key: String, table: Int64, write: Write)? {
+    /// The next successful write in (key, table) order, with its declared attribute names as stored.
+    private static func nextWrite(_ s: Statement) throws -> (key: String, table: Int64, write: Write, names: [UInt8]?)? {
         guard try s.step() else { return nil }
-        let names = s.isNull(at: 7) ? nil : s.withBytes(at: 7) { try? JSONParser.parse(Array($0)) }
         let write = Write(accessID: s.int64(at: 0), eventID: s.int64(at: 1), operation: s.string(at: 4) ?? "",
                           time: s.string(at: 5).flatMap(Timestamp.epochSeconds),
-                          principal: s.isNull(at: 6) ? nil : s.int64(at: 6), declared: declared(names))
-        return (s.string(at: 3) ?? "", s.int64(at: 2), write)
+                          principal: s.isNull(at: 6) ? nil : s.int64(at: 6), declared: .unknown)
+        return (s.string(at: 3) ?? "", s.int64(at: 2), write, s.isNull(at: 7) ? nil : s.withBytes(at: 7) { Array($0) })
     }
 
     /// The attribute a diff path starts with (`a.b[2]` → `a`; quoted names unquoted).

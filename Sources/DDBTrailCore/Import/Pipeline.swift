@@ -88,6 +88,17 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         return item
     }
 
+    /// Everything there is now, without waiting (nothing when the queue is empty).
+    func takeAvailable() -> [Element] {
+        condition.lock()
+        defer { condition.unlock() }
+        let available = items[head...].compactMap { $0 }
+        items.removeAll(keepingCapacity: true)
+        head = 0
+        condition.broadcast()
+        return available
+    }
+
     /// Hands back a taken element; the producer frees it when it next puts.
     func giveBack(_ item: Element) {
         condition.lock()
