@@ -56,7 +56,10 @@ public enum CredentialGrants {
         if let iso = Timestamp.normalise(text) { return iso }
         // Split on scalars, not Characters: grapheme breaking made this a fifth of the end of an
         // import with many STS calls. Every token is short, so each String is stored inline.
-        let tokens = text.unicodeScalars.split { $0 == "," || $0.properties.isWhitespace }.map { String($0).lowercased() }
+        // ASCII is decided without Unicode's property tables (looking them up was most of the rest).
+        let tokens = text.unicodeScalars.split { c in
+            c.isASCII ? c == "," || c == " " || (c.value >= 0x09 && c.value <= 0x0D) : c.properties.isWhitespace
+        }.map { String($0).lowercased() }
         guard tokens.count == 4 || tokens.count == 5 else { return nil }
         guard let month = months.firstIndex(where: { tokens[0].hasPrefix($0) }).map({ $0 + 1 }),
               let day = Int(tokens[1]), let year = Int(tokens[2]), (1...9999).contains(year),
