@@ -217,13 +217,12 @@ enum Attribution {
         var pendingWrite = try nextWrite(writes)
         var batch: [Item] = []
         var item: Item? = nil
-        var itemKey = ""
         func flush() throws {
             guard var current = item else { return }
             if let table = current.table {
                 // Both queries are in SQLite's byte order of (item_key, table_id): merge them.
-                while let w = pendingWrite, precedes((w.key, w.table), (itemKey, table)) { pendingWrite = try nextWrite(writes) }
-                while let w = pendingWrite, w.key == itemKey, w.table == table {
+                while let w = pendingWrite, precedes((w.key, w.table), (current.key, table)) { pendingWrite = try nextWrite(writes) }
+                while let w = pendingWrite, w.key == current.key, w.table == table {
                     current.writes.append((w.write, w.names))
                     pendingWrite = try nextWrite(writes)
                 }
@@ -239,10 +238,9 @@ enum Attribution {
         while try changes.step() {
             let key = changes.string(at: 2) ?? ""
             let table = changes.isNull(at: 1) ? nil : changes.int64(at: 1)
-            if item == nil || itemKey != key || item!.table != table {
+            if item?.key != key || item?.table != table {
                 try flush()
-                item = Item(table: table)
-                itemKey = key
+                item = Item(key: key, table: table)
             }
             let change = Change(id: changes.int64(at: 0), sequence: changes.string(at: 9), type: changes.string(at: 3) ?? "",
                                 timeMicros: changes.isNull(at: 4) ? nil : changes.int64(at: 4),
@@ -264,6 +262,7 @@ enum Attribution {
     /// One item's changes and the successful writes to it, as read from the database: the
     /// attribute names in diffs, new images and declared attributes are read by `assign(_:coverage:)`.
     struct Item {
+        var key: String
         var table: Int64?
         var changes: [(change: Change, diff: [UInt8]?, newImage: [UInt8]?)] = []
         var writes: [(write: Write, names: [UInt8]?)] = []
