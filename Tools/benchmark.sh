@@ -4,6 +4,8 @@
 #
 #   Tools/benchmark.sh [RECORDS]          RECORDS defaults to 1000000
 #   BENCH_DIR=/path Tools/benchmark.sh    work directory, default /tmp/ddbtrail-bench
+#   SKIP_CHANGES=1                        skip the change-record part
+#   FLOOR=1                               also time SQLite alone storing the same rows (Tools/sqlite-floor.c)
 #
 # Needs GNU time (/usr/bin/time, package "time"); uses hyperfine when installed.
 set -euo pipefail
@@ -136,4 +138,18 @@ if [ "${SKIP_CHANGES:-0}" != "1" ]; then
         ITEM_US+=($(( (END - START) / 1000 )))
     done
     printf '%s\n' "${ITEM_US[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "item (whole process) median %.1f ms, max %.1f ms\n", v[int((NR + 1) / 2)] / 1000, v[NR] / 1000 }'
+fi
+
+# SQLite's own share (FLOOR=1): the same rows stored again by Tools/sqlite-floor.c, without
+# ddbtrail, one bound INSERT per row and through a row feed (see that file). Needs a C compiler.
+if [ "${FLOOR:-0}" = "1" ]; then
+    echo "== SQLite alone storing the same rows (Tools/sqlite-floor.c)"
+    cat schema/*.sql > "$BENCH_DIR/schema.sql"
+    cc -O2 -o "$BENCH_DIR/sqlite-floor" Tools/sqlite-floor.c -lsqlite3
+    for MODE in bind feed; do
+        "$BENCH_DIR/sqlite-floor" "$BENCH_DIR/schema.sql" "$DB" "$MODE" events item_accesses
+        if [ "${SKIP_CHANGES:-0}" != "1" ]; then
+            "$BENCH_DIR/sqlite-floor" "$BENCH_DIR/schema.sql" "$CDB" "$MODE" changes change_attributions
+        fi
+    done
 fi

@@ -60,6 +60,8 @@ public final class Database {
     let handle: OpaquePointer
     public let path: String
     private var cache: [String: Statement] = [:]
+    /// Names of the row feeds registered on this connection.
+    var feedNames: Set<String> = []
 
     /// Process-wide settings that must precede SQLite's initialisation (the first open).
     private static let configured: Void = { _ = ddbtrail_sqlite3_disable_memstatus() }()

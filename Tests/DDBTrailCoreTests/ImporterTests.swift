@@ -171,6 +171,29 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         #expect(try c.count("SELECT count(*) FROM source_files") == 2)
     }
 
+    @Test func aRecordRepeatedInsideOneFileIsStoredOnceAndNeighboursKeepTheirRows() throws {
+        // Events are stored a batch at a time: the repeat must be told apart from the rows
+        // stored around it, and every item access must belong to its own event.
+        let c = try Case()
+        try write(logFile([record("d0", key: #"{"pk":"zero"}"#)]), to: c.directory + "/first.json")
+        try c.importPaths([c.directory + "/first.json"])
+        let records = [record("d1", key: #"{"pk":"one"}"#), record("d0", key: #"{"pk":"zero"}"#), record("d2", key: #"{"pk":"two"}"#),
+                       record("d1", key: #"{"pk":"one"}"#), record("d3", key: #"{"pk":"three"}"#)]
+        try write(logFile(records), to: c.directory + "/second.json")
+        let report = try c.importPaths([c.directory + "/second.json"])
+        #expect(report.imported == 3)
+        #expect(report.duplicates == 2)
+        #expect(try c.count("SELECT count(*) FROM events") == 4)
+        #expect(try c.count("SELECT count(*) FROM event_copies") == 2)
+        let pairs = try c.rows("SELECT e.event_id, e.record_index, a.item_key FROM events e JOIN item_accesses a ON a.event_id = e.id ORDER BY e.id")
+        #expect(pairs.map { $0[0].stringValue ?? "" } == ["d0", "d1", "d2", "d3"])
+        #expect(pairs.map { $0[1].int64Value ?? -1 } == [0, 0, 2, 4])
+        #expect(pairs.map { $0[2].stringValue ?? "" } == [#"{"pk":"zero"}"#, #"{"pk":"one"}"#, #"{"pk":"two"}"#, #"{"pk":"three"}"#])
+        let copies = try c.rows("SELECT e.event_id, k.record_index FROM event_copies k JOIN events e ON e.id = k.event_id ORDER BY k.record_index")
+        #expect(copies.map { $0[0].stringValue ?? "" } == ["d0", "d1"])
+        #expect(copies.map { $0[1].int64Value ?? -1 } == [1, 3])
+    }
+
     @Test func rawRecordIsKeptByteExact() throws {
         let c = try Case()
         let text = "{\"Records\":[\n  " + record("e1").replacingOccurrences(of: ",", with: ",  ") + "\n]}"

@@ -86,3 +86,63 @@ func memoryDatabase() throws -> Database {
         #expect(throws: SQLiteError.self) { try Database(path: path + ".missing", mode: .readOnly) }
     }
 }
+
+@Suite struct RowFeedTests {
+    @Test func everyKindOfValueIsStoredExactly() throws {
+        let db = try Database(path: ":memory:", mode: .readWriteCreate)
+        try db.execute("CREATE TABLE r (n, i, f, t, e, x, b, eb)")
+        let feed = try RowFeed(database: db, name: "test_feed", columns: 8,
+                               statement: "INSERT INTO r SELECT c0, c1, c2, c3, c4, c5, c6, c7 FROM test_feed")
+        let odd: [UInt8] = [0x61, 0x00, 0xFF, 0xFE]
+        for row in 0..<3 {
+            feed.append(nil as String?)
+            feed.append(Int64(row) - 1)
+            feed.append(real: 0.25 * Double(row))
+            feed.append("é-\(row)")
+            feed.append("")
+            feed.append(text: odd)
+            feed.append(blob: [UInt8(row), 0])
+            feed.append(blob: [])
+        }
+        #expect(feed.rowCount == 3)
+        try feed.run()
+        #expect(feed.rowCount == 0)
+        let rows = try db.rows("SELECT n, i, f, t, e, x, b, eb, typeof(e), typeof(eb) FROM r ORDER BY rowid")
+        #expect(rows.count == 3)
+        #expect(rows[2][0] == .null)
+        #expect(rows.map { $0[1] } == [.integer(-1), .integer(0), .integer(1)])
+        #expect(rows[2][2] == .real(0.5))
+        #expect(rows[1][3] == .string("é-1"))
+        #expect(rows[0][4] == .text([]) && rows[0][8] == .string("text"))
+        #expect(rows[0][5] == .text(odd))
+        #expect(rows[1][6] == .blob([1, 0]))
+        #expect(rows[0][9] == .string("blob"))
+    }
+
+    @Test func aFailedRunStoresNothingAndLeavesTheFeedEmpty() throws {
+        let db = try Database(path: ":memory:", mode: .readWriteCreate)
+        try db.execute("CREATE TABLE u (k TEXT NOT NULL UNIQUE)")
+        let feed = try RowFeed(database: db, name: "test_feed", columns: 1, statement: "INSERT INTO u SELECT c0 FROM test_feed")
+        feed.append("a")
+        feed.append("a")
+        #expect(throws: SQLiteError.self) { try feed.run() }
+        // A second live feed of the same name is refused; once the first is gone, the name is free.
+        #expect(throws: SQLiteError.self) { try RowFeed(database: db, name: "test_feed", columns: 1, statement: "SELECT 1") }
+        #expect(feed.rowCount == 0)
+        #expect(try db.scalar("SELECT count(*) FROM u") == .integer(0))
+        feed.append("b")
+        try feed.run()
+        #expect(try db.rows("SELECT k FROM u") == [[.string("b")]])
+    }
+
+    @Test func aFeedLeavesItsConnectionWhenItGoes() throws {
+        let db = try Database(path: ":memory:", mode: .readWriteCreate)
+        do {
+            let feed = try RowFeed(database: db, name: "gone_feed", columns: 1, statement: "SELECT count(*) FROM gone_feed")
+            try feed.run()
+        }
+        #expect(throws: SQLiteError.self) { try db.rows("SELECT * FROM gone_feed") }
+        let again = try RowFeed(database: db, name: "gone_feed", columns: 2, statement: "SELECT c1 FROM gone_feed")
+        #expect(again.columns == 2)
+    }
+}

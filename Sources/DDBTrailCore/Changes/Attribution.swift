@@ -164,9 +164,9 @@ enum Attribution {
               AND a.operation IN \(writeOperations)
             ORDER BY a.item_key, a.table_id, a.id
             """)
-        let insert = try db.prepare("""
-            INSERT INTO change_attributions(change_id, event_id, item_access_id, method, confidence, candidates, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+        let feed = try RowFeed(database: db, name: "ddbtrail_attribution_feed", columns: 7, statement: """
+            INSERT OR FAIL INTO change_attributions(change_id, event_id, item_access_id, method, confidence, candidates, reason)
+            SELECT c0, c1, c2, c3, c4, c5, c6 FROM ddbtrail_attribution_feed
             """)
         var attributed = 0
 
@@ -177,17 +177,17 @@ enum Attribution {
         func writeResults() throws {
             results.sort { $0.0 < $1.0 }
             for (changeID, result) in results {
-                insert.reset()
-                try insert.bind(integer: changeID, at: 1)
-                try insert.bind(integer: result.eventID, at: 2)
-                try insert.bind(integer: result.accessID, at: 3)
-                try insert.bind(text: result.method, at: 4)
-                try insert.bind(.real(result.confidence), at: 5)
-                try insert.bind(integer: Int64(result.candidates), at: 6)
-                try insert.bind(text: result.reason, at: 7)
-                try insert.run()
+                feed.append(changeID)
+                feed.append(result.eventID)
+                feed.append(result.accessID)
+                feed.append(result.method)
+                feed.append(real: result.confidence)
+                feed.append(Int64(result.candidates))
+                feed.append(result.reason)
                 if result.eventID != nil { attributed += 1 }
+                if feed.rowCount == 4096 { try feed.run() }
             }
+            try feed.run()
             results.removeAll(keepingCapacity: true)
         }
         func collect(_ assigned: [(Int64, Result)]) throws {

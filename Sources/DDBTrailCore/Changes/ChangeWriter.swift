@@ -41,21 +41,21 @@ final class ChangeWriter {
     private var contexts: [String: ChangeContext] = [:]
     /// Key attribute names per table, from contexts and CloudTrail CreateTable/DescribeTable records.
     private var keyNames: [TableIdentity: [String]] = [:]
-    private let insert: Statement
-
-    private static let insertSQL = """
-        INSERT OR IGNORE INTO changes(dedupe_key, stream_event_id, table_id, item_key, change_type, change_time, change_time_us,
-          time_precision, sequence_number, shard_id, stream_arn, aws_region, user_identity_type, user_identity_principal,
-          keys, old_image, new_image, diff, size_bytes, view_type, source_format, source_file_id, record_index,
-          record_offset, record_length, record_line, raw)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
+    private let feed: RowFeed
+    /// Row id of the last change stored.
+    private var lastChangeID: Int64
 
     init(db: Database, events: EventWriter, tableOverride: String?) throws {
         self.db = db
         self.events = events
         self.tableOverride = tableOverride
-        insert = try db.prepare(Self.insertSQL)
+        feed = try EventWriter.feed(into: "changes", """
+            dedupe_key, stream_event_id, table_id, item_key, change_type, change_time, change_time_us, time_precision, \
+            sequence_number, shard_id, stream_arn, aws_region, user_identity_type, user_identity_principal, keys, \
+            old_image, new_image, diff, size_bytes, view_type, source_format, \
+            source_file_id, record_index, record_offset, record_length, record_line, raw
+            """, count: 27, conflict: "IGNORE", in: db)
+        lastChangeID = try db.scalar("SELECT coalesce(max(id), 0) FROM changes").int64Value ?? 0
         for row in try db.rows("""
             SELECT c.directory, c.kind, t.account_id, t.region, t.name, c.stream_arn, c.export_time
             FROM change_contexts c JOIN ddb_tables t ON t.id = c.table_id
@@ -148,36 +148,54 @@ final class ChangeWriter {
         return ItemKey.canonical(attributes)
     }
 
-    func write(_ c: ChangeRecord, text: ChangeText, raw: [UInt8], element: RawElement, fileID: Int64, path: String) throws -> EventWriter.Outcome {
-        let dedupe = text.dedupe
-        let table = try resolveTable(c, path: path)
-        let key = canonicalKey(c, text: text, table: table)
-        let s = insert
-        s.reset()
-        try s.bind(.blob(dedupe), at: 1)
-        try s.bind(text: c.eventID, at: 2)
-        try s.bind(integer: try table.map(events.tableID), at: 3)
-        try s.bind(text: key.key, at: 4)
-        try s.bind(text: c.changeType, at: 5)
-        try s.bind(text: c.time, at: 6)
-        try s.bind(integer: c.timeMicros, at: 7)
-        try s.bind(text: c.precision, at: 8)
-        try s.bind(text: text.paddedSequence, at: 9)
-        try s.bind(text: c.shardID, at: 10)
-        try s.bind(text: c.streamARN, at: 11)
-        try s.bind(text: c.awsRegion, at: 12)
-        try s.bind(text: c.identityType, at: 13)
-        try s.bind(text: c.identityPrincipal, at: 14)
-        try s.bind(text: key.json, at: 15)
-        try s.bind(text: text.oldImage, at: 16)
-        try s.bind(text: text.newImage, at: 17)
-        try s.bind(text: text.diff, at: 18)
-        try s.bind(integer: c.sizeBytes, at: 19)
-        try s.bind(text: c.viewType, at: 20)
-        try s.bind(text: c.source, at: 21)
-        try EventWriter.runWithProvenance(s, fileID: fileID, element: element, raw: raw, from: 22)
-        if db.changes == 0 { return try events.existingCopy(in: "changes", dedupe: dedupe, element: element, fileID: fileID) }
-        return .imported(db.lastInsertRowID)
+    /// A change record to store, as the reading thread prepared it (`text` nil: still to render).
+    struct Pending {
+        let change: ChangeRecord
+        let text: ChangeText?
+        let raw: [UInt8]
+        let element: RawElement
+    }
+
+    /// Stores a batch of change records of one file in one statement, each unless it is stored
+    /// already; returns what happened to each.
+    func write(_ batch: [Pending], fileID: Int64, path: String) throws -> [EventWriter.Outcome] {
+        guard !batch.isEmpty else { return [] }
+        var dedupes: [[UInt8]] = []
+        dedupes.reserveCapacity(batch.count)
+        for pending in batch {
+            let c = pending.change
+            let text = pending.text ?? ChangeText(c, raw: pending.raw)
+            let table = try resolveTable(c, path: path)
+            let key = canonicalKey(c, text: text, table: table)
+            dedupes.append(text.dedupe)
+            feed.append(blob: text.dedupe)
+            feed.append(c.eventID)
+            feed.append(try table.map(events.tableID))
+            feed.append(key.key)
+            feed.append(c.changeType)
+            feed.append(c.time)
+            feed.append(c.timeMicros)
+            feed.append(c.precision)
+            feed.append(text.paddedSequence)
+            feed.append(c.shardID)
+            feed.append(c.streamARN)
+            feed.append(c.awsRegion)
+            feed.append(c.identityType)
+            feed.append(c.identityPrincipal)
+            feed.append(key.json)
+            feed.append(text.oldImage)
+            feed.append(text.newImage)
+            feed.append(text.diff)
+            feed.append(c.sizeBytes)
+            feed.append(c.viewType)
+            feed.append(c.source)
+            EventWriter.appendProvenance(to: feed, fileID: fileID, element: pending.element, raw: pending.raw)
+        }
+        let ids = try events.storeDeduplicated(feed, into: "changes", dedupes: dedupes, lastID: &lastChangeID)
+        return try zip(batch, zip(ids, dedupes)).map { pending, stored in
+            if let id = stored.0 { return .imported(id) }
+            return try events.existingCopy(in: "changes", dedupe: stored.1, element: pending.element, fileID: fileID)
+        }
     }
 
     /// After an import: gives changes whose table was unknown the table of a context file read

@@ -33,9 +33,10 @@ final class EventWriter {
 
     init(db: Database) throws {
         self.db = db
-        insertEvent = try db.prepare(Self.insertEventSQL)
-        insertAccess = try db.prepare(Self.insertAccessSQL)
+        eventFeed = try Self.feed(into: "events", Self.eventColumns, count: 26, conflict: "IGNORE", in: db)
+        accessFeed = try Self.feed(into: "item_accesses", Self.accessColumns, count: 8, conflict: "FAIL", in: db)
         lastAccessID = try db.scalar("SELECT coalesce(max(id), 0) FROM item_accesses").int64Value ?? 0
+        lastEventID = try db.scalar("SELECT coalesce(max(id), 0) FROM events").int64Value ?? 0
         let rows = try db.rows("""
             SELECT t.account_id, t.region, t.name, k.attribute_name, k.attribute_type
             FROM key_schemas k JOIN ddb_tables t ON t.id = k.table_id WHERE k.attribute_type IS NOT NULL
@@ -72,84 +73,160 @@ final class EventWriter {
         return id
     }
 
-    private static let insertEventSQL = """
-        INSERT OR IGNORE INTO events(dedupe_key, event_id, event_time, event_version, event_source, event_name,
-          event_type, event_category, read_only, management_event, aws_region, recipient_account_id, request_id,
-          shared_event_id, source_ip, user_agent, error_code, error_message, vpc_endpoint_id, principal_id,
-          source_file_id, record_index, record_offset, record_length, record_line, raw)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    static let eventColumns = """
+        dedupe_key, event_id, event_time, event_version, event_source, event_name, event_type, event_category, \
+        read_only, management_event, aws_region, recipient_account_id, request_id, shared_event_id, source_ip, \
+        user_agent, error_code, error_message, vpc_endpoint_id, principal_id, \
+        source_file_id, record_index, record_offset, record_length, record_line, raw
         """
-    private static let insertAccessSQL = """
-        INSERT INTO item_accesses(event_id, table_id, operation, item_position, item_key, key_raw, attribute_names, index_name)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    private let insertEvent: Statement
-    private let insertAccess: Statement
+    static let accessColumns = "event_id, table_id, operation, item_position, item_key, key_raw, attribute_names, index_name"
 
-    /// Stores one event unless it is already stored; returns what happened.
-    /// Binds the columns every evidence row ends with, from parameter `first` on (source file,
-    /// record index, offset, length, line, and the raw record, bound without a copy), and runs
-    /// the statement.
-    static func runWithProvenance(_ s: Statement, fileID: Int64, element: RawElement, raw: [UInt8], from first: Int) throws {
-        try s.bind(integer: fileID, at: first)
-        try s.bind(integer: Int64(element.index), at: first + 1)
-        try s.bind(integer: element.offset, at: first + 2)
-        try s.bind(integer: Int64(element.bytes.count), at: first + 3)
-        try s.bind(integer: element.line.map(Int64.init), at: first + 4)
-        try s.withText(raw, boundAt: first + 5) { try s.run() }
+    /// A feed whose rows `run` stores into `table` (`columns`, in the feed's column order).
+    /// `conflict` is IGNORE (rows already stored are skipped) or FAIL: a broken constraint stops
+    /// the statement with an error, and the import's transaction is rolled back. Both let SQLite
+    /// store a batch without a statement journal, which ABORT, the default, needs to undo a
+    /// batch half done (it spilled to a temporary file: twice the system time of an import).
+    static func feed(into table: String, _ columns: String, count: Int, conflict: String, in db: Database) throws -> RowFeed {
+        let name = "ddbtrail_\(table)_feed"
+        let values = (0..<count).map { "c\($0)" }.joined(separator: ", ")
+        return try RowFeed(database: db, name: name, columns: count, statement: """
+            INSERT OR \(conflict) INTO \(table)(\(columns)) SELECT \(values) FROM \(name)
+            """)
     }
 
-    func write(_ e: NormalisedEvent, raw: [UInt8], element: RawElement, fileID: Int64) throws -> Outcome {
-        let dedupe = e.dedupe ?? e.dedupeHash(raw: raw)
-        let principal = try e.principal.map { try principalID($0, key: e.principalKey) }
-        let insert = insertEvent
-        insert.reset()
-        try insert.bind(.blob(dedupe), at: 1)
-        let texts: [String?] = [e.eventID, e.eventTime, e.eventVersion, e.eventSource, e.eventName, e.eventType,
-                                e.eventCategory]
-        for (i, t) in texts.enumerated() { try insert.bind(text: t, at: i + 2) }
-        try insert.bind(integer: e.readOnly.map { $0 ? 1 : 0 }, at: 9)
-        try insert.bind(integer: e.managementEvent.map { $0 ? 1 : 0 }, at: 10)
-        let more: [String?] = [e.awsRegion, e.recipientAccountId, e.requestID, e.sharedEventID, e.sourceIPAddress,
-                               e.userAgent, e.errorCode, e.errorMessage, e.vpcEndpointId]
-        for (i, t) in more.enumerated() { try insert.bind(text: t, at: i + 11) }
-        try insert.bind(integer: principal, at: 20)
-        try Self.runWithProvenance(insert, fileID: fileID, element: element, raw: raw, from: 21)
-        if db.changes == 0 {
-            let outcome = try existingCopy(in: "events", dedupe: dedupe, element: element, fileID: fileID)
-            if case .duplicate(let id) = outcome {
-                try db.run("INSERT OR IGNORE INTO event_copies(event_id, source_file_id, record_index, record_offset, record_length) VALUES (?, ?, ?, ?, ?)",
-                           [.integer(id), .integer(fileID), .integer(Int64(element.index)), .integer(element.offset), .integer(Int64(element.bytes.count))])
+    private let eventFeed: RowFeed
+    private let accessFeed: RowFeed
+    /// Row id of the last event stored.
+    private var lastEventID: Int64
+
+    /// The columns every evidence row ends with, appended to a feed: source file, record index,
+    /// offset, length, line, and the raw record.
+    static func appendProvenance(to feed: RowFeed, fileID: Int64, element: RawElement, raw: [UInt8]) {
+        feed.append(fileID)
+        feed.append(Int64(element.index))
+        feed.append(element.offset)
+        feed.append(Int64(element.bytes.count))
+        feed.append(element.line.map(Int64.init))
+        feed.append(text: raw)
+    }
+
+    /// An event to store, as the reading thread prepared it; `invalidUTF8` is nil when that
+    /// check is still to be done.
+    struct Pending {
+        let event: NormalisedEvent
+        let raw: [UInt8]
+        let element: RawElement
+        let invalidUTF8: Bool?
+    }
+
+    /// Stores a batch of events of one file in one statement (each unless it is already stored),
+    /// then their item accesses, table references and key schemas, in the batch's order; returns
+    /// what happened to each event.
+    func write(_ batch: [Pending], fileID: Int64) throws -> [Outcome] {
+        guard !batch.isEmpty else { return [] }
+        var dedupes: [[UInt8]] = []
+        dedupes.reserveCapacity(batch.count)
+        for pending in batch {
+            let e = pending.event
+            let dedupe = e.dedupe ?? e.dedupeHash(raw: pending.raw)
+            dedupes.append(dedupe)
+            let feed = eventFeed
+            feed.append(blob: dedupe)
+            feed.append(e.eventID)
+            feed.append(e.eventTime)
+            feed.append(e.eventVersion)
+            feed.append(e.eventSource)
+            feed.append(e.eventName)
+            feed.append(e.eventType)
+            feed.append(e.eventCategory)
+            feed.append(e.readOnly.map { $0 ? 1 : 0 })
+            feed.append(e.managementEvent.map { $0 ? 1 : 0 })
+            feed.append(e.awsRegion)
+            feed.append(e.recipientAccountId)
+            feed.append(e.requestID)
+            feed.append(e.sharedEventID)
+            feed.append(e.sourceIPAddress)
+            feed.append(e.userAgent)
+            feed.append(e.errorCode)
+            feed.append(e.errorMessage)
+            feed.append(e.vpcEndpointId)
+            feed.append(try e.principal.map { try principalID($0, key: e.principalKey) })
+            Self.appendProvenance(to: feed, fileID: fileID, element: pending.element, raw: pending.raw)
+        }
+        let ids = try storeDeduplicated(eventFeed, into: "events", dedupes: dedupes, lastID: &lastEventID)
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(batch.count)
+        for (index, pending) in batch.enumerated() {
+            guard let eventID = ids[index] else {
+                let element = pending.element
+                let outcome = try existingCopy(in: "events", dedupe: dedupes[index], element: element, fileID: fileID)
+                if case .duplicate(let id) = outcome {
+                    try db.run("INSERT OR IGNORE INTO event_copies(event_id, source_file_id, record_index, record_offset, record_length) VALUES (?, ?, ?, ?, ?)",
+                               [.integer(id), .integer(fileID), .integer(Int64(element.index)), .integer(element.offset), .integer(Int64(element.bytes.count))])
+                }
+                outcomes.append(outcome)
+                continue
             }
-            return outcome
-        }
-        let eventID = db.lastInsertRowID
-        for access in e.itemAccesses {
-            let statement = insertAccess
-            statement.reset()
-            try statement.bind(integer: eventID, at: 1)
-            let table = try tableID(access.table)
-            try statement.bind(integer: table, at: 2)
-            if let time = e.eventTime {
-                let span = coverage[table] ?? (time, time)
-                coverage[table] = (min(span.first, time), max(span.last, time))
+            outcomes.append(.imported(eventID))
+            let e = pending.event
+            for access in e.itemAccesses {
+                let table = try tableID(access.table)
+                if let time = e.eventTime {
+                    let span = coverage[table] ?? (time, time)
+                    coverage[table] = (min(span.first, time), max(span.last, time))
+                }
+                let feed = accessFeed
+                feed.append(eventID)
+                feed.append(table)
+                feed.append(access.operation)
+                feed.append(access.position.map(Int64.init))
+                feed.append(canonicalKey(access))
+                feed.append(access.keyRaw)
+                feed.append(access.attributeNames)
+                feed.append(access.indexName)
             }
-            try statement.bind(text: access.operation, at: 3)
-            try statement.bind(integer: access.position.map(Int64.init), at: 4)
-            try statement.bind(text: canonicalKey(access), at: 5)
-            try statement.bind(text: access.keyRaw, at: 6)
-            try statement.bind(text: access.attributeNames, at: 7)
-            try statement.bind(text: access.indexName, at: 8)
-            try statement.run()
-            lastAccessID = db.lastInsertRowID
+            // Data events name their tables in item_accesses already; other calls get table_references.
+            for reference in e.itemAccesses.isEmpty ? e.tableReferences : [] {
+                try db.run("INSERT OR IGNORE INTO table_references(event_id, table_id, role) VALUES (?, ?, ?)",
+                           [.integer(eventID), .integer(try tableID(reference.table)), .string(reference.role)])
+            }
+            if !e.keySchemas.isEmpty {
+                // Learning key types needs the id of the last access stored before it.
+                try storeAccesses()
+                for schema in e.keySchemas { try learnKeySchema(schema, from: eventID) }
+            }
         }
-        // Data events name their tables in item_accesses already; other calls get table_references.
-        for reference in e.itemAccesses.isEmpty ? e.tableReferences : [] {
-            try db.run("INSERT OR IGNORE INTO table_references(event_id, table_id, role) VALUES (?, ?, ?)",
-                       [.integer(eventID), .integer(try tableID(reference.table)), .string(reference.role)])
+        try storeAccesses()
+        return outcomes
+    }
+
+    /// Runs `feed`, an INSERT OR IGNORE of rows carrying `dedupes` (in order) into `table`, whose
+    /// last row id is `lastID`; returns the row id each row was stored under, nil for a row that
+    /// was stored already (before, or earlier in the same feed).
+    func storeDeduplicated(_ feed: RowFeed, into table: String, dedupes: [[UInt8]], lastID: inout Int64) throws -> [Int64?] {
+        let before = lastID
+        try feed.run()
+        let stored = db.changes
+        if stored > 0 { lastID = db.lastInsertRowID }
+        if stored == dedupes.count && lastID - before == Int64(stored) {
+            // Every row is new, and row ids were given in order.
+            return (0..<Int64(stored)).map { before + 1 + $0 }
         }
-        for schema in e.keySchemas { try learnKeySchema(schema, from: eventID) }
-        return .imported(eventID)
+        // Rows are stored in the feed's order: the stored ones are matched by dedupe key.
+        var ids = [Int64?](repeating: nil, count: dedupes.count)
+        var position = 0
+        for row in try db.rows("SELECT id, dedupe_key FROM \(table) WHERE id > ? ORDER BY id", [.integer(before)]) {
+            guard case .blob(let key) = row[1] else { continue }
+            while position < dedupes.count && dedupes[position] != key { position += 1 }
+            if position < dedupes.count { ids[position] = row[0].int64Value; position += 1 }
+        }
+        return ids
+    }
+
+    private func storeAccesses() throws {
+        guard accessFeed.rowCount > 0 else { return }
+        try accessFeed.run()
+        lastAccessID = db.lastInsertRowID
     }
 
     /// The access's key canonicalised with the table's key types where the case knows them.

@@ -143,6 +143,7 @@ public final class Importer {
                         try consume(item, fileID: file.fileID, summary: &file.summary)
                         sinceCommit += 1
                         if sinceCommit >= batchSize {
+                            try storePending(fileID: file.fileID, summary: &file.summary)
                             try updateCounts(file.fileID, file.summary)
                             try writer.flushCoverage()
                             try db.execute("COMMIT")
@@ -152,11 +153,14 @@ public final class Importer {
                             observer?.progress(records: records, bytes: bytes)
                         }
                     }
+                    // Stored now, so that the message holds the only references to its records.
+                    try storePending(fileID: file.fileID, summary: &file.summary)
                     current = file
                     // Freed on whichever thread has time to spare: here when the reader is behind.
                     if queue.consumerIsBehind { queue.giveBack(message) }
                 case .end(let ending):
                     guard var file = current else { continue }
+                    try storePending(fileID: file.fileID, summary: &file.summary)
                     try endFile(fileID: file.fileID, summary: &file.summary, ending: ending)
                     report.files.append(file.summary)
                     observer?.progress(records: records, bytes: bytes)
@@ -170,6 +174,8 @@ public final class Importer {
                 try db.execute("COMMIT")
             }
         } catch {
+            pendingEvents.removeAll()
+            pendingChanges.removeAll()
             queue.cancel()
             producer.finish()
             if inTransaction { try? db.execute("ROLLBACK") }
@@ -269,7 +275,66 @@ public final class Importer {
                     .integer(Int64(s.rejected)), .integer(fileID)])
     }
 
+    /// Events and change records taken from the reading thread but not yet stored: stored
+    /// together (`EventWriter.write`, `ChangeWriter.write`) at the end of each message, and
+    /// before anything else is written, so that rows keep the order of the evidence.
+    private var pendingEvents: [EventWriter.Pending] = []
+    private var pendingChanges: [ChangeWriter.Pending] = []
+
+    private func storePending(fileID: Int64, summary: inout FileSummary) throws {
+        if !pendingEvents.isEmpty {
+            defer { pendingEvents.removeAll(keepingCapacity: true) }
+            let outcomes = try writer.write(pendingEvents, fileID: fileID)
+            for (pending, outcome) in zip(pendingEvents, outcomes) {
+                var warnings = pending.event.warnings
+                if pending.invalidUTF8 ?? !ByteScan.isValidUTF8(pending.raw) {
+                    warnings.append("record holds bytes that are not UTF-8; stored byte-exact, shown with U+FFFD in fields")
+                }
+                try account(outcome, warnings: warnings, element: pending.element, fileID: fileID, summary: &summary) {
+                    try writer.recordProblem(fileID: fileID, severity: "warning", element: pending.element, eventID: $0, reason: $1, excerpt: nil)
+                }
+            }
+        }
+        if !pendingChanges.isEmpty {
+            defer { pendingChanges.removeAll(keepingCapacity: true) }
+            let outcomes = try changeWriter.write(pendingChanges, fileID: fileID, path: summary.path)
+            for (pending, outcome) in zip(pendingChanges, outcomes) {
+                try account(outcome, warnings: pending.change.warnings, element: pending.element, fileID: fileID, summary: &summary) {
+                    try writer.recordProblem(fileID: fileID, severity: "warning", element: pending.element, reason: $1, excerpt: nil, changeID: $0)
+                }
+            }
+        }
+    }
+
+    /// Counts a stored record and records its warnings (`record` gets the row id and the warning).
+    private func account(_ outcome: EventWriter.Outcome, warnings: [String], element: RawElement, fileID: Int64,
+                         summary: inout FileSummary, record: (Int64, String) throws -> Void) throws {
+        switch outcome {
+        case .imported(let id), .alreadyFromThisFile(let id):
+            summary.imported += 1
+            for warning in warnings {
+                summary.warnings += 1
+                diagnostic(summary, .warning, warning, element: element)
+                try record(id, warning)
+            }
+        case .duplicate:
+            summary.duplicates += 1
+        }
+    }
+
     private func consume(_ item: PreparedItem, fileID: Int64, summary: inout FileSummary) throws {
+        switch item {
+        case .event(let event, let raw, let element, let invalidUTF8):
+            count(element, &summary)
+            pendingEvents.append(EventWriter.Pending(event: event, raw: raw, element: element, invalidUTF8: invalidUTF8))
+            return
+        case .change(let change, let text, let raw, let element):
+            count(element, &summary)
+            pendingChanges.append(ChangeWriter.Pending(change: change, text: text, raw: raw, element: element))
+            return
+        default:
+            try storePending(fileID: fileID, summary: &summary)
+        }
         switch item {
         case .damage(let offset, let message):
             // The damaged tail counts as one element read and rejected.
@@ -287,41 +352,12 @@ public final class Importer {
         case .digest(let digest, let element):
             count(element, &summary)
             try writer.writeDigest(digest, fileID: fileID)
-        case .change(let change, let text, let raw, let element):
-            count(element, &summary)
-            let text = text ?? ChangeText(change, raw: raw)
-            switch try changeWriter.write(change, text: text, raw: raw, element: element, fileID: fileID, path: summary.path) {
-            case .imported(let id), .alreadyFromThisFile(let id):
-                summary.imported += 1
-                for warning in change.warnings {
-                    summary.warnings += 1
-                    diagnostic(summary, .warning, warning, element: element)
-                    try writer.recordProblem(fileID: fileID, severity: "warning", element: element, reason: warning, excerpt: nil, changeID: id)
-                }
-            case .duplicate:
-                summary.duplicates += 1
-            }
         case .context(let context, let element):
             count(element, &summary)
             summary.imported += 1
             try changeWriter.writeContext(context, fileID: fileID, path: summary.path)
-        case .event(let event, let raw, let element, let invalidUTF8):
-            count(element, &summary)
-            switch try writer.write(event, raw: raw, element: element, fileID: fileID) {
-            case .imported(let id), .alreadyFromThisFile(let id):
-                summary.imported += 1
-                var warnings = event.warnings
-                if invalidUTF8 ?? !ByteScan.isValidUTF8(raw) {
-                    warnings.append("record holds bytes that are not UTF-8; stored byte-exact, shown with U+FFFD in fields")
-                }
-                for warning in warnings {
-                    summary.warnings += 1
-                    diagnostic(summary, .warning, warning, element: element)
-                    try writer.recordProblem(fileID: fileID, severity: "warning", element: element, eventID: id, reason: warning, excerpt: nil)
-                }
-            case .duplicate:
-                summary.duplicates += 1
-            }
+        case .event, .change:
+            break // stored in batches above
         }
     }
 
