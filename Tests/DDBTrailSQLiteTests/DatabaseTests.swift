@@ -144,5 +144,9 @@ func memoryDatabase() throws -> Database {
         #expect(throws: SQLiteError.self) { try db.rows("SELECT * FROM gone_feed") }
         let again = try RowFeed(database: db, name: "gone_feed", columns: 2, statement: "SELECT c1 FROM gone_feed")
         #expect(again.columns == 2)
+        // A feed whose statement does not prepare is undone whole: its name can be used again.
+        #expect(throws: SQLiteError.self) { try RowFeed(database: db, name: "bad_feed", columns: 1, statement: "SELECT c9 FROM bad_feed") }
+        let good = try RowFeed(database: db, name: "bad_feed", columns: 1, statement: "SELECT c0 FROM bad_feed")
+        #expect(good.rowCount == 0)
     }
 }

@@ -290,7 +290,7 @@ public final class Importer {
                 if pending.invalidUTF8 ?? !ByteScan.isValidUTF8(pending.raw) {
                     warnings.append("record holds bytes that are not UTF-8; stored byte-exact, shown with U+FFFD in fields")
                 }
-                try account(outcome, warnings: warnings, element: pending.element, fileID: fileID, summary: &summary) {
+                try account(outcome, warnings: warnings, element: pending.element, summary: &summary) {
                     try writer.recordProblem(fileID: fileID, severity: "warning", element: pending.element, eventID: $0, reason: $1, excerpt: nil)
                 }
             }
@@ -299,7 +299,7 @@ public final class Importer {
             defer { pendingChanges.removeAll(keepingCapacity: true) }
             let outcomes = try changeWriter.write(pendingChanges, fileID: fileID, path: summary.path)
             for (pending, outcome) in zip(pendingChanges, outcomes) {
-                try account(outcome, warnings: pending.change.warnings, element: pending.element, fileID: fileID, summary: &summary) {
+                try account(outcome, warnings: pending.change.warnings, element: pending.element, summary: &summary) {
                     try writer.recordProblem(fileID: fileID, severity: "warning", element: pending.element, reason: $1, excerpt: nil, changeID: $0)
                 }
             }
@@ -307,7 +307,7 @@ public final class Importer {
     }
 
     /// Counts a stored record and records its warnings (`record` gets the row id and the warning).
-    private func account(_ outcome: EventWriter.Outcome, warnings: [String], element: RawElement, fileID: Int64,
+    private func account(_ outcome: EventWriter.Outcome, warnings: [String], element: RawElement,
                          summary: inout FileSummary, record: (Int64, String) throws -> Void) throws {
         switch outcome {
         case .imported(let id), .alreadyFromThisFile(let id):
