@@ -259,6 +259,25 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         #expect(raw == bytes)
     }
 
+    @Test func largeRecordsAreAllStoredInFileOrder() throws {
+        // Six records of ~1.1 MB: the reading thread sends a batch every 4 MiB, so the writer
+        // stores this file in two batches; every record and its key must land in file order.
+        let c = try Case()
+        let agent = String(repeating: "U", count: 1_100_000)
+        let records = (0..<6).map { i in
+            record("L\(i)", key: #"{"pk":"k\#(i)"}"#)
+                .replacingOccurrences(of: #""readOnly":true"#, with: #""readOnly":true,"userAgent":""# + agent + #"""#)
+        }
+        try write(logFile(records), to: c.directory + "/large.json")
+        let report = try c.importPaths([c.directory + "/large.json"])
+        #expect(report.imported == 6)
+        let rows = try c.rows("SELECT e.event_id, e.record_index, a.item_key, length(e.user_agent) FROM events e JOIN item_accesses a ON a.event_id = e.id ORDER BY e.id")
+        #expect(rows.map { $0[0].stringValue ?? "" } == (0..<6).map { "L\($0)" })
+        #expect(rows.map { $0[1].int64Value ?? -1 } == Array(0..<6))
+        #expect(rows.map { $0[2].stringValue ?? "" } == (0..<6).map { #"{"pk":"k\#($0)"}"# })
+        #expect(rows.allSatisfy { $0[3].int64Value == Int64(agent.count) })
+    }
+
     @Test func hugeRecordAndDeepNesting() throws {
         let c = try Case()
         let big = String(repeating: "A", count: 50 * 1024 * 1024)

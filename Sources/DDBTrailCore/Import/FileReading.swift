@@ -34,7 +34,10 @@ struct FileReading {
     let paths: [String]
     let alreadyImported: Set<String>
     let queue: BoundedQueue<ReadingMessage>
+    /// A batch is sent when it holds this many records, or records of this many bytes: the
+    /// queue holds at most 16 batches, so memory stays bounded when records are large.
     static let batchSize = 256
+    static let batchBytes = 4 << 20
     let principals = PrincipalMemo()
 
     func run() {
@@ -113,6 +116,7 @@ struct FileReading {
         splitter.start(reader.layout(for: head))
         var batch: [PreparedItem] = []
         batch.reserveCapacity(Self.batchSize)
+        var bytes = 0
         // Decided once per batch: the queue's fill tells which thread has time to spare.
         var share = queue.consumerIsBehind
         do {
@@ -122,9 +126,11 @@ struct FileReading {
                     prepared = .damage(offset: offset, message: "\(damage.message); \(message)")
                 }
                 batch.append(prepared)
-                if batch.count == Self.batchSize {
+                if case .element(let element) = item { bytes += element.bytes.count }
+                if batch.count == Self.batchSize || bytes >= Self.batchBytes {
                     guard queue.put(.items(batch)) else { return false }
                     batch.removeAll(keepingCapacity: true)
+                    bytes = 0
                     share = queue.consumerIsBehind
                 }
             }
