@@ -33,8 +33,9 @@ static inline int ddbtrail_start_writeback(int fd) { (void)fd; return 0; }
 /* A row feed: an eponymous virtual table whose rows are cells in the caller's memory, so that
    one INSERT ... SELECT stores a whole batch of rows, SQLite taking each value in place.
    Columns are named c0, c1, …; a cell is NULL, an integer, a real (its IEEE 754 bits in
-   `value`), or text or a blob at an offset in `arena`. The caller sets `cells`, `arena` and `rows` only for as long as a statement that
-   reads the feed runs, and keeps that memory unchanged meanwhile. */
+   `value`), or text or a blob at an offset in `arena`. The caller sets `cells`, `arena` and
+   `rows` only for as long as a statement that reads the feed runs, and keeps that memory
+   unchanged meanwhile. */
 typedef struct {
     int type;            /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT or SQLITE_BLOB */
     int length;          /* bytes of text or blob */

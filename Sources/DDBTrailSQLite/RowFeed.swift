@@ -38,6 +38,27 @@ public final class RowFeed {
         statement = try database.prepare(sql)
     }
 
+    /// What a batch does with a row that breaks a constraint. Never ABORT, SQLite's default: to undo
+    /// a half-done multi-row statement it keeps a statement journal, which spilled to a temporary
+    /// file and doubled an import's system time.
+    public enum Conflict: String {
+        /// The row is skipped (rows already stored).
+        case ignore = "IGNORE"
+        /// The statement stops with an error; the caller's transaction is rolled back.
+        case fail = "FAIL"
+    }
+
+    /// A feed named `ddbtrail_<table>_feed` whose `run` stores its rows into `table`: one feed
+    /// column per name in `columns` (comma-separated), in that order.
+    public convenience init(database: Database, storingInto table: String, columns: String, onConflict conflict: Conflict) throws {
+        let count = columns.split(separator: ",").count
+        let name = "ddbtrail_\(table)_feed"
+        let values = (0..<count).map { "c\($0)" }.joined(separator: ", ")
+        try self.init(database: database, name: name, columns: count, statement: """
+            INSERT OR \(conflict.rawValue) INTO \(table)(\(columns)) SELECT \(values) FROM \(name)
+            """)
+    }
+
     deinit {
         statement = nil
         // Registering no module under the name removes the feed's table from the connection.

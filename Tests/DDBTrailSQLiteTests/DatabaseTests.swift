@@ -135,6 +135,26 @@ func memoryDatabase() throws -> Database {
         #expect(try db.rows("SELECT k FROM u") == [[.string("b")]])
     }
 
+    @Test func aFeedStoringIntoATableFillsTheNamedColumnsAndHonoursItsConflictClause() throws {
+        let db = try Database(path: ":memory:", mode: .readWriteCreate)
+        try db.execute("CREATE TABLE k (id INTEGER PRIMARY KEY, name TEXT UNIQUE, size INTEGER)")
+        do {
+            let feed = try RowFeed(database: db, storingInto: "k", columns: "size, name", onConflict: .ignore)
+            #expect(feed.columns == 2)
+            #expect(feed.name == "ddbtrail_k_feed")
+            for (size, name) in [(1, "a"), (2, "b"), (3, "a")] {
+                feed.append(Int64(size))
+                feed.append(name)
+            }
+            try feed.run()
+        }
+        #expect(try db.rows("SELECT name, size FROM k ORDER BY id") == [[.string("a"), .integer(1)], [.string("b"), .integer(2)]])
+        let failing = try RowFeed(database: db, storingInto: "k", columns: "name", onConflict: .fail)
+        failing.append("c")
+        failing.append("b")
+        #expect(throws: SQLiteError.self) { try failing.run() }
+    }
+
     @Test func aFeedLeavesItsConnectionWhenItGoes() throws {
         let db = try Database(path: ":memory:", mode: .readWriteCreate)
         do {

@@ -164,10 +164,9 @@ enum Attribution {
               AND a.operation IN \(writeOperations)
             ORDER BY a.item_key, a.table_id, a.id
             """)
-        let feed = try RowFeed(database: db, name: "ddbtrail_attribution_feed", columns: 7, statement: """
-            INSERT OR FAIL INTO change_attributions(change_id, event_id, item_access_id, method, confidence, candidates, reason)
-            SELECT c0, c1, c2, c3, c4, c5, c6 FROM ddbtrail_attribution_feed
-            """)
+        let feed = try RowFeed(database: db, storingInto: "change_attributions",
+                               columns: "change_id, event_id, item_access_id, method, confidence, candidates, reason",
+                               onConflict: .fail)
         var attributed = 0
 
         // Changes come in key order, so their ids are scattered: results are inserted a chunk

@@ -49,12 +49,12 @@ final class ChangeWriter {
         self.db = db
         self.events = events
         self.tableOverride = tableOverride
-        feed = try EventWriter.feed(into: "changes", """
+        feed = try RowFeed(database: db, storingInto: "changes", columns: """
             dedupe_key, stream_event_id, table_id, item_key, change_type, change_time, change_time_us, time_precision, \
             sequence_number, shard_id, stream_arn, aws_region, user_identity_type, user_identity_principal, keys, \
             old_image, new_image, diff, size_bytes, view_type, source_format, \
             source_file_id, record_index, record_offset, record_length, record_line, raw
-            """, count: 27, conflict: "IGNORE", in: db)
+            """, onConflict: .ignore)
         lastChangeID = try db.scalar("SELECT coalesce(max(id), 0) FROM changes").int64Value ?? 0
         for row in try db.rows("""
             SELECT c.directory, c.kind, t.account_id, t.region, t.name, c.stream_arn, c.export_time

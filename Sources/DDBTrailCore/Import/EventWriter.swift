@@ -33,8 +33,8 @@ final class EventWriter {
 
     init(db: Database) throws {
         self.db = db
-        eventFeed = try Self.feed(into: "events", Self.eventColumns, count: 26, conflict: "IGNORE", in: db)
-        accessFeed = try Self.feed(into: "item_accesses", Self.accessColumns, count: 8, conflict: "FAIL", in: db)
+        eventFeed = try RowFeed(database: db, storingInto: "events", columns: Self.eventColumns, onConflict: .ignore)
+        accessFeed = try RowFeed(database: db, storingInto: "item_accesses", columns: Self.accessColumns, onConflict: .fail)
         lastAccessID = try db.scalar("SELECT coalesce(max(id), 0) FROM item_accesses").int64Value ?? 0
         lastEventID = try db.scalar("SELECT coalesce(max(id), 0) FROM events").int64Value ?? 0
         let rows = try db.rows("""
@@ -80,19 +80,6 @@ final class EventWriter {
         source_file_id, record_index, record_offset, record_length, record_line, raw
         """
     static let accessColumns = "event_id, table_id, operation, item_position, item_key, key_raw, attribute_names, index_name"
-
-    /// A feed whose rows `run` stores into `table` (`columns`, in the feed's column order).
-    /// `conflict` is IGNORE (rows already stored are skipped) or FAIL: a broken constraint stops
-    /// the statement with an error, and the import's transaction is rolled back. Both let SQLite
-    /// store a batch without a statement journal, which ABORT, the default, needs to undo a
-    /// batch half done (it spilled to a temporary file: twice the system time of an import).
-    static func feed(into table: String, _ columns: String, count: Int, conflict: String, in db: Database) throws -> RowFeed {
-        let name = "ddbtrail_\(table)_feed"
-        let values = (0..<count).map { "c\($0)" }.joined(separator: ", ")
-        return try RowFeed(database: db, name: name, columns: count, statement: """
-            INSERT OR \(conflict) INTO \(table)(\(columns)) SELECT \(values) FROM \(name)
-            """)
-    }
 
     private let eventFeed: RowFeed
     private let accessFeed: RowFeed
