@@ -1,10 +1,5 @@
 import DDBTrailSQLite
 
-public struct QueryError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
-
 /// Runs read-only SQL with named parameters and streams the rows into a renderer.
 public enum QueryRunner {
     /// Prepares `sql`, refusing anything that could write, and binds `parameters` by name

@@ -1,39 +1,5 @@
 import Foundation
 
-/// A record made ready for writing on the reading thread: cut, unwrapped, parsed and normalised.
-enum PreparedItem: @unchecked Sendable {
-    /// `invalidUTF8` is nil when the reading thread left that check to the writer.
-    case event(NormalisedEvent, raw: [UInt8], element: RawElement, invalidUTF8: Bool?)
-    case digest(JSONObject, element: RawElement)
-    /// The text is nil when the reading thread left rendering it to the writer.
-    case change(ChangeRecord, ChangeText?, raw: [UInt8], element: RawElement)
-    case context(ChangeContext, element: RawElement)
-    case rejected(element: RawElement, reason: String)
-    case damage(offset: Int64, message: String)
-
-    /// `share`: also do the work the writer would otherwise do (`NormalisedEvent.prepareForWriting`
-    /// and the UTF-8 check; a change record's `ChangeText`). The reading thread passes true while
-    /// the writer is the slower side.
-    static func prepare(_ item: SplitItem, reader: any RecordReader, principals: PrincipalMemo, share: Bool) -> PreparedItem {
-        switch item {
-        case .damage(let offset, let message):
-            return .damage(offset: offset, message: message)
-        case .element(let element):
-            switch reader.unwrap(element) {
-            case .rejected(let reason): return .rejected(element: element, reason: reason)
-            case .digest(let digest, _): return .digest(digest, element: element)
-            case .change(let change, let raw): return .change(change, share ? ChangeText(change, raw: raw) : nil, raw: raw, element: element)
-            case .context(let context): return .context(context, element: element)
-            case .cloudTrail(let record, let raw):
-                let event = CloudTrailNormaliser.normalise(record, raw: raw, principals: principals)
-                guard share else { return .event(event, raw: raw, element: element, invalidUTF8: nil) }
-                event.prepareForWriting(raw: raw)
-                return .event(event, raw: raw, element: element, invalidUTF8: !ByteScan.isValidUTF8(raw))
-            }
-        }
-    }
-}
-
 /// A bounded hand-off between the reading thread and the writing thread, so memory stays bounded
 /// however far reading runs ahead. What the consumer is done with can be handed back
 /// (`giveBack`), so that it is freed on the producer's thread: freeing parsed records took about 6%

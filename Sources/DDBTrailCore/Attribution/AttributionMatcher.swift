@@ -1,0 +1,195 @@
+import DDBTrailSQLite
+
+extension Attribution {
+    /// Seconds a change may precede (stream clock rounds down; the write completes after it
+    /// happens) or follow (clock differences) the CloudTrail eventTime.
+    static let windowBefore: Int64 = 3
+    static let windowAfter: Int64 = 2
+
+    struct Change {
+        var id: Int64
+        var sequence: String?
+        var type: String
+        var timeMicros: Int64?
+        var precision: String
+        var ttl: Bool
+        /// Top-level attributes the diff touches, and the new image's attributes (a name may
+        /// repeat: these are checked against the declared sets, never built into sets of their own).
+        var diffNames: [String]?
+        var newNames: [String]?
+    }
+
+    struct Write {
+        var accessID: Int64
+        var eventID: Int64
+        var operation: String
+        var time: Int64?       // epoch seconds
+        var principal: Int64?
+        var declared: Declared
+        var used = false
+    }
+
+    /// What a request said about the attributes it writes.
+    enum Declared {
+        case unknown
+        /// PutItem's `item` list: the new image has exactly these attributes.
+        case wholeItem(Set<String>)
+        /// An update expression: the diff touches only these top-level attributes.
+        case touches(Set<String>)
+    }
+
+    struct Result {
+        var eventID: Int64?
+        var accessID: Int64?
+        var method: String
+        var confidence: Double
+        var candidates: Int
+        var reason: String
+    }
+
+    static func operationKind(_ operation: String) -> String? {
+        switch operation {
+        case "PutItem", "Put", "INSERT": return "put"
+        case "UpdateItem", "Update", "UPDATE": return "update"
+        case "DeleteItem", "Delete", "DELETE": return "delete"
+        default: return nil
+        }
+    }
+
+    static func compatible(_ kind: String, _ changeType: String) -> Bool {
+        switch kind {
+        case "put", "update": return changeType == "INSERT" || changeType == "MODIFY"
+        case "delete": return changeType == "REMOVE"
+        default: return false
+        }
+    }
+    /// One item's changes and the successful writes to it, as read from the database: the
+    /// attribute names in diffs, new images and declared attributes are read by `assign(_:coverage:)`.
+    struct Item {
+        var key: String
+        var table: Int64?
+        var changes: [(change: Change, diff: [UInt8]?, newImage: [UInt8]?)] = []
+        var writes: [(write: Write, names: [UInt8]?)] = []
+    }
+
+    /// Reads the names an item's rows carry and assigns its changes (in stream order) to its writes.
+    static func assign(_ item: Item, coverage: [Int64: (Int64, Int64)]) -> [(Int64, Result)] {
+        // Only the attribute names matter here: they are read without building the values.
+        var group = item.changes.map { entry in
+            var c = entry.change
+            c.diffNames = entry.diff.map { $0.withUnsafeBufferPointer { memberNames($0, depth: 2).map(topLevelName) } }
+            c.newNames = entry.newImage.map { $0.withUnsafeBufferPointer { memberNames($0, depth: 1) } }
+            return c
+        }
+        var candidates = item.writes.map { entry in
+            var w = entry.write
+            w.declared = declared(entry.names.flatMap { try? JSONParser.parse($0) })
+            return w
+        }
+        // The queries come in index order (key, table); order each item's rows here, where
+        // groups are small, instead of sorting the whole case in SQLite.
+        group.sort { a, b in
+            let ta = a.timeMicros ?? .max, tb = b.timeMicros ?? .max
+            if ta != tb { return ta < tb }
+            if a.sequence != b.sequence { return (a.sequence ?? "") < (b.sequence ?? "") }
+            return a.id < b.id
+        }
+        candidates.sort { ($0.time ?? .max, $0.accessID) < ($1.time ?? .max, $1.accessID) }
+        return assign(group, writes: &candidates, table: item.table, coverage: item.table.flatMap { coverage[$0] })
+    }
+
+    /// How well a write's declared attributes fit a change: 2 fits, 1 unknown, 0 contradicts.
+    static func fit(_ w: Write, _ c: Change) -> Int {
+        switch w.declared {
+        case .unknown: return 1
+        case .wholeItem(let names):
+            guard c.type != "REMOVE", let new = c.newNames else { return 1 }
+            return new.allSatisfy(names.contains) && names.allSatisfy(new.contains) ? 2 : 0
+        case .touches(let names):
+            guard let touched = c.diffNames else { return 1 }
+            return touched.allSatisfy(names.contains) ? 2 : 0
+        }
+    }
+
+    static func timeFits(_ w: Write, _ c: Change) -> Bool {
+        guard let t = w.time, let micros = c.timeMicros else { return false }
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        return seconds >= t - windowBefore && seconds <= t + windowAfter
+    }
+
+    /// Assigns one item's changes (in stream order) to its successful writes.
+    static func assign(_ changes: [Change], writes: inout [Write], table: Int64?, coverage: (Int64, Int64)?) -> [(Int64, Result)] {
+        var results: [(Int64, Result)] = []
+        for c in changes {
+            if c.type == "SNAPSHOT" {
+                results.append((c.id, Result(method: "snapshot", confidence: 0, candidates: 0,
+                                             reason: "state of the item at export time, not a change")))
+                continue
+            }
+            if table == nil {
+                results.append((c.id, Result(method: "table-unknown", confidence: 0, candidates: 0,
+                                             reason: "the change's table is unknown (no describe-stream, manifest or --table)")))
+                continue
+            }
+            if c.ttl && c.type == "REMOVE" {
+                results.append((c.id, Result(method: "ttl", confidence: 1, candidates: 0,
+                                             reason: "deleted by DynamoDB Time to Live (service identity dynamodb.amazonaws.com); TTL deletions are not logged in CloudTrail")))
+                continue
+            }
+            let seconds = c.timeMicros.map { $0 / 1_000_000 }
+            let covered = coverage.map { range in seconds.map { $0 >= range.0 - 300 && $0 <= range.1 + 300 } ?? false } ?? false
+            var scored: [(index: Int, fit: Int, distance: Int64)] = []
+            for (i, w) in writes.enumerated() where !w.used {
+                guard let kind = operationKind(w.operation), compatible(kind, c.type), timeFits(w, c) else { continue }
+                let f = fit(w, c)
+                guard f > 0 else { continue }
+                let distance = abs((w.time ?? 0) - (seconds ?? 0))
+                scored.append((i, f, distance))
+            }
+            guard !scored.isEmpty else {
+                if !covered {
+                    results.append((c.id, Result(method: "no-data-events", confidence: 0, candidates: 0,
+                        reason: "no CloudTrail data events for this table at this time: data events were not logged (or not collected), so no call can be named")))
+                } else {
+                    let nearby = writes.filter { w in !w.used && timeFits(w, c) }.count
+                    results.append((c.id, Result(method: "no-candidate", confidence: 0, candidates: 0,
+                        reason: nearby > 0
+                            ? "\(nearby) successful write(s) to this item at this time, but none could produce this \(c.type) (operation or declared attributes do not fit)"
+                            : "no successful write to this item within \(windowBefore) s before / \(windowAfter) s after the change in the CloudTrail evidence")))
+                }
+                continue
+            }
+            // Best fit first, then nearest in time, then earliest (stream order follows call order).
+            scored.sort { ($0.fit, -$0.distance, -$0.index) > ($1.fit, -$1.distance, -$1.index) }
+            let best = scored[0]
+            let ties = scored.filter { $0.fit == best.fit && $0.distance == best.distance }
+            let principals = Set(ties.map { writes[$0.index].principal ?? -1 })
+            let chosen = writes[best.index]
+            if ties.count > 1 && principals.count > 1 {
+                // Take the earliest for the one-call-one-change bookkeeping, but name nobody.
+                writes[ties.map(\.index).min()!].used = true
+                results.append((c.id, Result(eventID: nil, accessID: nil, method: "ambiguous", confidence: 0, candidates: scored.count,
+                    reason: "\(ties.count) calls by different principals fit equally (same second, same operation, declared attributes fit both)")))
+                continue
+            }
+            writes[ties.count > 1 ? ties.map(\.index).min()! : best.index].used = true
+            let taken = ties.count > 1 ? writes[ties.map(\.index).min()!] : chosen
+            var confidence: Double
+            var reason: String
+            if scored.count == 1 {
+                confidence = best.fit == 2 ? 0.99 : 0.9
+                reason = best.fit == 2 ? "the only call that fits; its declared attributes match the change"
+                                       : "the only call that fits (its declared attributes could not be checked)"
+            } else if ties.count > 1 {
+                confidence = 0.8
+                reason = "\(ties.count) calls by the same principal fit equally; the earliest was taken"
+            } else {
+                confidence = best.fit == 2 && scored[1].fit < 2 ? 0.95 : 0.75
+                reason = "\(scored.count) calls fit; chosen by declared attributes and time"
+            }
+            results.append((c.id, Result(eventID: taken.eventID, accessID: taken.accessID, method: "matched",
+                                         confidence: confidence, candidates: scored.count, reason: reason)))
+        }
+        return results
+    }
+}
