@@ -76,9 +76,9 @@ struct DemoCommand: ParsableCommand {
             $ ddbtrail detect --db \(db) --min-severity medium   (columns shortened here)
 
             """)
-        let findings = try Detection.run(query, catalog: QueryCatalog(), settings: Detection.Settings(), minimumSeverity: "medium")
-        let shown = ["severity", "rule", "window_start", "access_key_id", "title"].compactMap { Detection.columns.firstIndex(of: $0) }
-        let findingsOut = ResultRenderer(columns: shown.map { Detection.columns[$0] }, options: RenderOptions(format: .table), sink: out)
+        let findings = try Detections.run(query, catalog: QueryCatalog(), settings: Detections.Settings(), minimumSeverity: "medium")
+        let shown = ["severity", "rule", "window_start", "access_key_id", "title"].compactMap { Detections.columns.firstIndex(of: $0) }
+        let findingsOut = ResultRenderer(columns: shown.map { Detections.columns[$0] }, options: RenderOptions(format: .table), sink: out)
         for row in findings { findingsOut.add(shown.map { row[$0] }) }
         findingsOut.finish()
         out.flush()

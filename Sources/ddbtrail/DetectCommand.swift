@@ -32,13 +32,13 @@ struct DetectCommand: ParsableCommand {
     var minSeverity = "low"
 
     func validate() throws {
-        guard Detection.severities.contains(minSeverity) else {
-            throw ValidationError("--min-severity must be one of \(Detection.severities.joined(separator: ", ")), got '\(minSeverity)'")
+        guard Detections.severities.contains(minSeverity) else {
+            throw ValidationError("--min-severity must be one of \(Detections.severities.joined(separator: ", ")), got '\(minSeverity)'")
         }
     }
 
     func run() throws {
-        var settings = Detection.Settings()
+        var settings = Detections.Settings()
         if let config {
             guard let data = FileManager.default.contents(atPath: config), let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("--config: cannot read '\(config)'")
@@ -50,14 +50,14 @@ struct DetectCommand: ParsableCommand {
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let findings: [[SQLValue]]
         do {
-            findings = try Detection.run(db, catalog: catalog, settings: settings, only: only, minimumSeverity: minSeverity)
+            findings = try Detections.run(db, catalog: catalog, settings: settings, only: only, minimumSeverity: minSeverity)
         } catch let error as QueryError {
             throw ValidationError(error.description)
         }
         var options = outputOptions.renderOptions
         options.jsonColumns = ["evidence_event_ids"]
         let (sink, close) = try outputOptions.makeSink()
-        let renderer = ResultRenderer(columns: Detection.columns, options: options, sink: sink)
+        let renderer = ResultRenderer(columns: Detections.columns, options: options, sink: sink)
         for row in findings { renderer.add(row) }
         renderer.finish()
         try close()

@@ -23,8 +23,8 @@ import Testing
     static func run() throws -> (AttackCase.Truth, [Finding]) {
         let imported = try AttackCaseTests.imported.get()  // the case AttackCaseTests imports, shared
         let db = try CaseDatabase.openForQuery(path: imported.dbPath)
-        let rows = try Detection.run(db, catalog: QueryCatalog(), settings: Detection.Settings())
-        return (imported.truth, rows.map { Finding(values: Dictionary(uniqueKeysWithValues: zip(Detection.columns, $0))) })
+        let rows = try Detections.run(db, catalog: QueryCatalog(), settings: Detections.Settings())
+        return (imported.truth, rows.map { Finding(values: Dictionary(uniqueKeysWithValues: zip(Detections.columns, $0))) })
     }
 
     /// (step, rule, severity at least) — the finding that must report each step.
@@ -49,7 +49,7 @@ import Testing
                     && !f.evidence.isDisjoint(with: step.eventIDs)
             }
             #expect(!matching.isEmpty, "step \(stepName): no \(rule) finding by the attacker's keys within \(step.start)–\(step.end)")
-            let rank = { (s: String?) in Detection.severities.firstIndex(of: s ?? "") ?? 99 }
+            let rank = { (s: String?) in Detections.severities.firstIndex(of: s ?? "") ?? 99 }
             #expect(matching.contains { rank($0["severity"]) <= rank(severity) }, "step \(stepName): \(rule) below \(severity)")
         }
         // The tables are right too.

@@ -15,38 +15,29 @@ struct ChangeRun {
 
 enum ChangeRunError: Error { case notDetected(String) }
 
-/// Detection of a file by its head, as the importer does it.
-func detect(_ path: String) throws -> (detection: ReaderRegistry.Detection, head: Head, splitter: RecordSplitter) {
-    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-    let splitter = RecordSplitter(source: MemoryBytes(bytes))
-    let headBytes = try splitter.head()
-    let head = Head(path: path, bytes: headBytes, complete: headBytes.count < 64 * 1024)
-    return (ReaderRegistry.detect(head), head, splitter)
-}
-
+/// Reads a file through the importer's own read loop: `RecordStream` detects the format and
+/// cuts the elements, `PreparedItem.prepare` unwraps and normalises each one.
 func readChanges(_ relative: String) throws -> ChangeRun {
-    let (detection, head, splitter) = try detect(fixture(relative))
-    guard case .reader(let reader) = detection else { throw ChangeRunError.notDetected("\(relative): \(detection)") }
+    let stream = try RecordStream(path: relative.hasPrefix("/") ? relative : fixture(relative))
+    guard case .reader(let reader, _) = stream.match else { throw ChangeRunError.notDetected("\(relative): \(stream.match)") }
     var run = ChangeRun(reader: reader.name)
-    splitter.start(reader.layout(for: head))
-    while let item = try splitter.next() {
-        switch item {
+    stream.start(reader)
+    let principals = PrincipalMemo()
+    while let item = try stream.next() {
+        switch PreparedItem.prepare(item, reader: reader, principals: principals, share: false) {
         case .damage(_, let message): run.damage.append(message)
-        case .element(let element):
-            switch reader.unwrap(element) {
-            case .change(let record, let raw): run.changes.append((record, raw))
-            case .context(let context): run.contexts.append(context)
-            case .rejected(let reason): run.rejected.append(reason)
-            case .cloudTrail, .digest: run.cloudTrail += 1
-            }
+        case .change(let record, _, let raw, _): run.changes.append((record, raw))
+        case .context(let context, _): run.contexts.append(context)
+        case .rejected(_, let reason): run.rejected.append(reason)
+        case .event, .digest: run.cloudTrail += 1
         }
     }
     return run
 }
 
 func readerName(_ path: String, absolute: Bool = false) throws -> String {
-    switch try detect(absolute ? path : fixture(path)).detection {
-    case .reader(let reader): return reader.name
+    switch try RecordStream(path: absolute ? path : fixture(path)).match {
+    case .reader(let reader, _): return reader.name
     case .blank: return "blank"
     case .unrecognised: return "unrecognised"
     case .ambiguous(let names): return "ambiguous: " + names.joined(separator: "; ")
@@ -111,7 +102,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
     ])
     func recognisedButNotImported(_ file: String, _ reason: String) throws {
         #expect(try readerName(file) == "recognised-unsupported")
-        let head = try detect(fixture(file)).head
+        let head = try RecordStream(path: fixture(file)).head
         #expect(RecognisedUnsupportedReader().reason(head)?.contains(reason) == true)
     }
 
@@ -262,8 +253,10 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
     }
 
     @Test func otherMalformedRecordsAreRejectedWithAReason() throws {
-        func unwrap(_ text: String) -> Unwrapped {
-            DynamoDBStreamRecordsReader().unwrap(RawElement(bytes: Array(text.utf8), offset: 0, index: 0, line: 1))
+        // Unwrapped by the reader and normalised, as the importer's reading thread does it.
+        func prepare(_ text: String) -> PreparedItem {
+            let element = RawElement(bytes: Array(text.utf8), offset: 0, index: 0, line: 1)
+            return PreparedItem.prepare(.element(element), reader: DynamoDBStreamRecordsReader(), principals: PrincipalMemo(), share: false)
         }
         let cases: [(String, String)] = [
             (#"{"eventSource":"aws:dynamodb","eventName":"UPSERT","dynamodb":{"Keys":{}}}"#, "is not INSERT, MODIFY or REMOVE"),
@@ -273,7 +266,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
             (#"{"eventSource":"aws:dynamodb""#, "broken JSON"),
         ]
         for (text, reason) in cases {
-            guard case .rejected(let message) = unwrap(text) else { Issue.record("accepted: \(text)"); continue }
+            guard case .rejected(_, let message) = prepare(text) else { Issue.record("accepted: \(text)"); continue }
             #expect(message.contains(reason), "\(message)")
         }
     }
@@ -321,10 +314,10 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
         let record = #"{"kinesis":{"data":"\#(data)","partitionKey":"p","sequenceNumber":"1"},"eventSource":"aws:kinesis","eventSourceARN":"arn:aws:kinesis:eu-west-1:111122223333:stream/s"}"#
         let text = #"{"Records":["# + record + "]}"
         try write(Array(text.utf8), to: c + "/k.json")
-        let (detection, head, _) = try detect(c + "/k.json")
-        guard case .reader(let reader) = detection else { Issue.record("\(detection)"); return }
+        let stream = try RecordStream(path: c + "/k.json")
+        guard case .reader(let reader, _) = stream.match else { Issue.record("\(stream.match)"); return }
         #expect(reader.name == "recognised-unsupported")
-        #expect(RecognisedUnsupportedReader().reason(head)?.contains("not a DynamoDB change record") == true)
+        #expect(RecognisedUnsupportedReader().reason(stream.head)?.contains("not a DynamoDB change record") == true)
         // Element by element, such a record is rejected with the reason.
         let element = RawElement(bytes: Array(record.utf8), offset: 0, index: 0, line: nil)
         guard case .rejected(let reason) = KinesisDynamoDBReader().unwrap(element) else { Issue.record("accepted"); return }
@@ -339,14 +332,9 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
             #"{"SequenceNumber":"4965782840918770152001999524250839011995335832519258931\#(i)","ApproximateArrivalTimestamp":1731924555.932,"Data":"\#(data)","PartitionKey":"859F7C064A4818874FA67ABEC9BF2AF1"}"#
         }
         try write(Array((#"{"Records":["# + records.joined(separator: ",") + #"],"NextShardIterator":"AAAA","MillisBehindLatest":0}"#).utf8), to: c + "/kinesis-get-records.json")
-        let (detection, head, splitter) = try detect(c + "/kinesis-get-records.json")
-        guard case .reader(let reader) = detection else { Issue.record("\(detection)"); return }
-        #expect(reader.name == "kinesis-dynamodb")
-        splitter.start(reader.layout(for: head))
-        var changes: [ChangeRecord] = []
-        while case .element(let element)? = try splitter.next() {
-            if case .change(let record, _) = reader.unwrap(element) { changes.append(record) }
-        }
+        let run = try readChanges(c + "/kinesis-get-records.json")
+        #expect(run.reader == "kinesis-dynamodb")
+        let changes = run.changes.map(\.record)
         #expect(changes.map(\.eventID) == ["5a1f0c2e-1111-4c3b-9d2e-000000000001", "5a1f0c2e-1111-4c3b-9d2e-000000000002"])
         #expect(changes.allSatisfy { $0.table == TableIdentity(account: "", region: "eu-west-1", name: "Orders") })
     }
@@ -438,7 +426,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
                      "-5", "", "1795548412.12345678"]
         var plainCount = 0
         for text in texts {
-            guard let plain = ChangeRecordParser.plainDecimal(text) else { continue }
+            guard let plain = ChangeNormaliser.plainDecimal(text) else { continue }
             plainCount += 1
             let canonical = ItemKey.normaliseDecimal(text)
             let parts = canonical?.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false) ?? []
@@ -448,25 +436,25 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
             #expect(fraction == (parts.count > 1 ? Array(parts[1].utf8) : []), "\(text)")
         }
         #expect(plainCount == 9)
-        #expect(ChangeRecordParser.plainDecimal("1795548412.5")?.fraction == Array("5".utf8))
-        #expect(ChangeRecordParser.plainDecimal("1e9") == nil)
-        #expect(ChangeRecordParser.epochMicros("0001795548412")?.micros == 1_795_548_412_000_000)
-        #expect(ChangeRecordParser.epochMicros("1795548412.1234567")?.micros == 1_795_548_412_123_456)
+        #expect(ChangeNormaliser.plainDecimal("1795548412.5")?.fraction == Array("5".utf8))
+        #expect(ChangeNormaliser.plainDecimal("1e9") == nil)
+        #expect(ChangeNormaliser.epochMicros("0001795548412")?.micros == 1_795_548_412_000_000)
+        #expect(ChangeNormaliser.epochMicros("1795548412.1234567")?.micros == 1_795_548_412_123_456)
     }
 
     @Test func epochMagnitudes() {
-        #expect(ChangeRecordParser.epochMicros("1795548412")?.micros == 1_795_548_412_000_000)
-        #expect(ChangeRecordParser.epochMicros("1795548412.5")?.micros == 1_795_548_412_500_000)
-        #expect(ChangeRecordParser.epochMicros("1.4285376E9")?.micros == 1_428_537_600_000_000)
-        #expect(ChangeRecordParser.epochMicros("1731924555370")?.unit == .milliseconds)
-        #expect(ChangeRecordParser.epochMicros("1731924555370.5")?.micros == 1_731_924_555_370_500)
-        #expect(ChangeRecordParser.epochMicros("1731924555370123")?.unit == .microseconds)
-        #expect(ChangeRecordParser.epochMicros("-1") == nil)
-        #expect(ChangeRecordParser.epochMicros("2026-11-24") == nil)
-        #expect(ChangeRecordParser.isoMicros("2026-11-24T19:26:52.974000+00:00")?.micros == 1_795_548_412_974_000)
-        #expect(ChangeRecordParser.isoMicros("2026-11-24T20:26:52.9741234+01:00")?.micros == 1_795_548_412_974_123)
-        #expect(ChangeRecordParser.format(micros: 1_795_548_412_000_000) == "2026-11-24T19:26:52Z")
-        #expect(ChangeRecordParser.format(micros: 1_795_548_412_100_000) == "2026-11-24T19:26:52.100Z")
-        #expect(ChangeRecordParser.format(micros: 1_795_548_412_000_010) == "2026-11-24T19:26:52.000010Z")
+        #expect(ChangeNormaliser.epochMicros("1795548412")?.micros == 1_795_548_412_000_000)
+        #expect(ChangeNormaliser.epochMicros("1795548412.5")?.micros == 1_795_548_412_500_000)
+        #expect(ChangeNormaliser.epochMicros("1.4285376E9")?.micros == 1_428_537_600_000_000)
+        #expect(ChangeNormaliser.epochMicros("1731924555370")?.unit == .milliseconds)
+        #expect(ChangeNormaliser.epochMicros("1731924555370.5")?.micros == 1_731_924_555_370_500)
+        #expect(ChangeNormaliser.epochMicros("1731924555370123")?.unit == .microseconds)
+        #expect(ChangeNormaliser.epochMicros("-1") == nil)
+        #expect(ChangeNormaliser.epochMicros("2026-11-24") == nil)
+        #expect(ChangeNormaliser.isoMicros("2026-11-24T19:26:52.974000+00:00")?.micros == 1_795_548_412_974_000)
+        #expect(ChangeNormaliser.isoMicros("2026-11-24T20:26:52.9741234+01:00")?.micros == 1_795_548_412_974_123)
+        #expect(ChangeNormaliser.format(micros: 1_795_548_412_000_000) == "2026-11-24T19:26:52Z")
+        #expect(ChangeNormaliser.format(micros: 1_795_548_412_100_000) == "2026-11-24T19:26:52.100Z")
+        #expect(ChangeNormaliser.format(micros: 1_795_548_412_000_010) == "2026-11-24T19:26:52.000010Z")
     }
 }

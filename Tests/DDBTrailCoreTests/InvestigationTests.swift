@@ -104,7 +104,7 @@ func demoCase() throws -> Case {
         #expect(detections.count >= 7)
         for query in detections {
             #expect(query.parameters.allSatisfy { $0.defaultValue != nil }, "\(query.name) has a required parameter")
-            for column in Detection.findingColumns {
+            for column in Detections.findingColumns {
                 #expect(query.columns.contains(column), "\(query.name) lacks \(column)")
             }
         }
@@ -117,16 +117,16 @@ func demoCase() throws -> Case {
         try c.importPaths([])
         let db = try CaseDatabase.openForQuery(path: c.dbPath)
         let catalog = try QueryCatalog()
-        var settings = Detection.Settings()
+        var settings = Detections.Settings()
         try settings.add("min_deletz=3", origin: "--set")
-        #expect { try Detection.run(db, catalog: catalog, settings: settings) } throws: { "\($0)".contains("no detection has a threshold 'min_deletz'") }
-        settings = Detection.Settings()
+        #expect { try Detections.run(db, catalog: catalog, settings: settings) } throws: { "\($0)".contains("no detection has a threshold 'min_deletz'") }
+        settings = Detections.Settings()
         try settings.addConfig(text: "# thresholds\nmass-deletes.min_deletes = 3\n\nwindow=600 # every windowed rule\n", path: "t.conf")
         #expect(settings.perQuery["mass-deletes"]?["min_deletes"] == "3")
         #expect(settings.global["window"] == "600")
-        #expect(try Detection.run(db, catalog: catalog, settings: settings).isEmpty)
+        #expect(try Detections.run(db, catalog: catalog, settings: settings).isEmpty)
         try settings.add("exfiltration.min_deletes=3", origin: "--set")
-        #expect { try Detection.run(db, catalog: catalog, settings: settings) } throws: { "\($0)".contains("detection exfiltration has no threshold 'min_deletes'") }
+        #expect { try Detections.run(db, catalog: catalog, settings: settings) } throws: { "\($0)".contains("detection exfiltration has no threshold 'min_deletes'") }
         #expect(throws: QueryError.self) { try settings.add("novalue", origin: "--set") }
     }
 }

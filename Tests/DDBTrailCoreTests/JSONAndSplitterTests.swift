@@ -18,7 +18,7 @@ final class TrickleBytes: ByteReading {
 
 func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawElement], damage: [String], splitter: RecordSplitter) {
     let splitter = RecordSplitter(source: source)
-    _ = try splitter.head()
+    _ = try splitter.head(limit: Head.limit)
     splitter.start(layout)
     var elements: [RawElement] = []
     var damage: [String] = []

@@ -38,17 +38,17 @@ func normalisedFirst(_ relative: String) throws -> NormalisedEvent {
 
     @Test func tablesFromARNs() {
         func t(_ account: String, _ region: String, _ name: String) -> TableIdentity { TableIdentity(account: account, region: region, name: name) }
-        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/Orders") == t("111122223333", "eu-west-1", "Orders"))
-        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/Orders/stream/2026-11-24T19:26:52.974")
+        #expect(TableIdentity(dynamoDBARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/Orders") == t("111122223333", "eu-west-1", "Orders"))
+        #expect(TableIdentity(dynamoDBARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/Orders/stream/2026-11-24T19:26:52.974")
                 == t("111122223333", "eu-west-1", "Orders"))
-        #expect(DynamoDBRequest.table(fromARN: "arn:aws-cn:dynamodb:cn-north-1:123456789012:table/T.1/index/byDate") == t("123456789012", "cn-north-1", "T.1"))
-        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb::111122223333:global-table/Orders") == t("111122223333", "", "Orders"))
-        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/Bestellungen-ä") == t("111122223333", "eu-west-1", "Bestellungen-ä"))
-        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/") == nil)
-        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1:111122223333:backup/x") == nil)
-        #expect(DynamoDBRequest.table(fromARN: "arn:aws:s3:::bucket/table/x") == nil)
-        #expect(DynamoDBRequest.table(fromARN: "arn:aws:dynamodb:eu-west-1") == nil)
-        #expect(DynamoDBRequest.table(fromARN: "Orders") == nil)
+        #expect(TableIdentity(dynamoDBARN: "arn:aws-cn:dynamodb:cn-north-1:123456789012:table/T.1/index/byDate") == t("123456789012", "cn-north-1", "T.1"))
+        #expect(TableIdentity(dynamoDBARN: "arn:aws:dynamodb::111122223333:global-table/Orders") == t("111122223333", "", "Orders"))
+        #expect(TableIdentity(dynamoDBARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/Bestellungen-ä") == t("111122223333", "eu-west-1", "Bestellungen-ä"))
+        #expect(TableIdentity(dynamoDBARN: "arn:aws:dynamodb:eu-west-1:111122223333:table/") == nil)
+        #expect(TableIdentity(dynamoDBARN: "arn:aws:dynamodb:eu-west-1:111122223333:backup/x") == nil)
+        #expect(TableIdentity(dynamoDBARN: "arn:aws:s3:::bucket/table/x") == nil)
+        #expect(TableIdentity(dynamoDBARN: "arn:aws:dynamodb:eu-west-1") == nil)
+        #expect(TableIdentity(dynamoDBARN: "Orders") == nil)
         let f = ARN.fields("arn:aws:iam::111122223333:role/a:b")
         #expect(f?.service == "iam" && f?.region == "" && f?.account == "111122223333" && f?.resource == "role/a:b")
     }

@@ -83,19 +83,15 @@ struct FileReading {
             }
             return queue.put(.end(ending))
         }
-        let source: ByteSource
-        let splitter: RecordSplitter
-        let head: Head
+        let stream: RecordStream
         do {
-            source = try ByteSource(path: path)
-            splitter = RecordSplitter(source: source)
-            let bytes = try splitter.head()
-            head = Head(path: path, bytes: bytes, complete: bytes.count < 64 * 1024)
+            stream = try RecordStream(path: path, storedSHA256: sha256)
         } catch {
             return begin(.notImported(status: "unreadable", format: nil, detail: "cannot read file: \(error)", excerpt: nil)) && end(nil)
         }
-        let reader: any RecordReader
-        switch ReaderRegistry.detect(head) {
+        let source = stream.source, head = stream.head
+        let reader: any RecordReader, reason: String
+        switch stream.match {
         case .blank:
             return begin(.notImported(status: "empty", format: nil, detail: "the file holds no data", excerpt: nil)) && end(source)
         case .unrecognised(let why):
@@ -105,22 +101,21 @@ struct FileReading {
             return begin(.notImported(status: "unrecognised", format: nil,
                                       detail: "ambiguous format: matches \(names.joined(separator: " and "))",
                                       excerpt: Array(head.bytes.prefix(512)))) && end(source)
-        case .reader(let r):
-            reader = r
+        case .reader(let r, let why):
+            (reader, reason) = (r, why)
         }
-        let reason = reader.sniff(head) ?? reader.name
         if reader.unsupported != nil {
             return begin(.notImported(status: "unsupported", format: reader.name, detail: reason, excerpt: nil)) && end(source)
         }
         guard begin(.reader(name: reader.name, sniffReason: reason)) else { return false }
-        splitter.start(reader.layout(for: head))
+        stream.start(reader)
         var batch: [PreparedItem] = []
         batch.reserveCapacity(Self.batchSize)
         var bytes = 0
         // Decided once per batch: the queue's fill tells which thread has time to spare.
         var share = queue.consumerIsBehind
         do {
-            while let item = try splitter.next() {
+            while let item = try stream.next() {
                 var prepared = PreparedItem.prepare(item, reader: reader, principals: principals, share: share)
                 if case .damage(let offset, let message) = prepared, let damage = source.damage {
                     prepared = .damage(offset: offset, message: "\(damage.message); \(message)")

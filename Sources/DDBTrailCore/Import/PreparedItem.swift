@@ -22,8 +22,19 @@ enum PreparedItem: @unchecked Sendable {
             switch reader.unwrap(element) {
             case .rejected(let reason): return .rejected(element: element, reason: reason)
             case .digest(let digest, _): return .digest(digest, element: element)
-            case .change(let change, let raw): return .change(change, share ? ChangeText(change, raw: raw) : nil, raw: raw, element: element)
-            case .context(let context): return .context(context, element: element)
+            case .change(let shape, let object, let raw):
+                do {
+                    let change = try ChangeNormaliser.record(shape, object)
+                    return .change(change, share ? ChangeText(change, raw: raw) : nil, raw: raw, element: element)
+                } catch {
+                    return .rejected(element: element, reason: ChangeNormaliser.message(error))
+                }
+            case .context(let shape, let object):
+                do {
+                    return .context(try ChangeNormaliser.context(shape, object), element: element)
+                } catch {
+                    return .rejected(element: element, reason: ChangeNormaliser.message(error))
+                }
             case .cloudTrail(let record, let raw):
                 let event = CloudTrailNormaliser.normalise(record, raw: raw, principals: principals)
                 guard share else { return .event(event, raw: raw, element: element, invalidUTF8: nil) }

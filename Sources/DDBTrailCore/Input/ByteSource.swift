@@ -14,8 +14,10 @@ public struct InputDamage: Error, Sendable, CustomStringConvertible {
 /// The decompressed bytes of one input file (or standard input), read in chunks.
 ///
 /// Gzip is recognised by its magic bytes, not by the file name; concatenated gzip members are
-/// read as one stream. While reading it hashes both the bytes as stored (the evidence file's
-/// identity) and the decompressed bytes (what CloudTrail digest files hash).
+/// read as one stream. While reading it hashes the decompressed bytes (what CloudTrail digest
+/// files hash) and, for a gzip file whose stored hash the caller does not already know, the bytes
+/// as stored (the evidence file's identity). A plain file's stored bytes are its content, so
+/// each byte read is hashed once.
 final class ByteSource {
     let path: String
     private let fd: Int32
@@ -40,8 +42,13 @@ final class ByteSource {
     /// Set when the input ended early or was corrupt; reported once the good bytes are consumed.
     private(set) var damage: InputDamage?
 
-    init(path: String) throws {
+    /// The stored bytes' SHA-256 as the caller computed it just before (nil: hash them here).
+    private let knownStoredSHA256: String?
+    private var hashesStored: Bool { isGzip && knownStoredSHA256 == nil }
+
+    init(path: String, storedSHA256: String? = nil) throws {
         self.path = path
+        knownStoredSHA256 = storedSHA256
         if path == "-" {
             fd = 0
             ownsFD = false
@@ -56,6 +63,7 @@ final class ByteSource {
         try fillRaw()
         if rawEnd - rawStart >= 2, raw[rawStart] == 0x1f, raw[rawStart + 1] == 0x8b {
             isGzip = true
+            if hashesStored { raw.withUnsafeBytes { storedHash.update($0.baseAddress! + rawStart, count: rawEnd - rawStart) } }
             try startInflate()
         }
     }
@@ -75,7 +83,7 @@ final class ByteSource {
         inflating = true
     }
 
-    /// Reads more stored bytes into `raw`, hashing them. Keeps unconsumed bytes.
+    /// Reads more stored bytes into `raw` (hashing them when `hashesStored`). Keeps unconsumed bytes.
     private func fillRaw() throws {
         if rawStart > 0 {
             if rawStart < rawEnd { raw.withUnsafeMutableBufferPointer { b in
@@ -90,7 +98,7 @@ final class ByteSource {
                 throw InputDamage(message: "read error: \(String(cString: strerror(errno)))")
             }
             if n == 0 { rawEOF = true; break }
-            raw.withUnsafeBytes { storedHash.update($0.baseAddress! + rawEnd, count: n) }
+            if hashesStored { raw.withUnsafeBytes { storedHash.update($0.baseAddress! + rawEnd, count: n) } }
             rawEnd += n
             storedSize += Int64(n)
         }
@@ -178,7 +186,9 @@ final class ByteSource {
         return produced
     }
 
-    /// Reads what is left (so the stored hash covers the whole file) and returns both digests.
+    /// Reads what is left (so the hashes cover the whole file) and returns both digests. A plain
+    /// file whose content does not hash to the stored hash the caller gave changed while it was
+    /// read: that is reported as damage.
     func finishHashes() throws -> (stored: String, content: String) {
         var scratch = [UInt8]()
         scratch.reserveCapacity(1 << 20)
@@ -187,6 +197,11 @@ final class ByteSource {
             if try read(into: &scratch, maximum: 1 << 20) == 0 { break }
         }
         while !rawEOF { rawStart = rawEnd; try fillRaw() }
-        return (storedHash.finalizeHex(), contentHash.finalizeHex())
+        let content = contentHash.finalizeHex()
+        if isGzip { return (knownStoredSHA256 ?? storedHash.finalizeHex(), content) }
+        if let known = knownStoredSHA256, known != content, damage == nil {
+            damage = InputDamage(message: "the file changed while it was read (SHA-256 \(known) before, \(content) while importing)")
+        }
+        return (content, content)
     }
 }

@@ -35,7 +35,7 @@ final class RecordSplitter {
 
     /// The first bytes of the input (up to `limit`), without consuming them; a UTF-8 byte order
     /// mark is dropped here, once.
-    func head(limit: Int = 64 * 1024) throws -> ArraySlice<UInt8> {
+    func head(limit: Int) throws -> ArraySlice<UInt8> {
         while buffer.count < limit && !eof { try fill(keepingFrom: 0, minimum: limit - buffer.count) }
         if base == 0, pos == 0, buffer.starts(with: Self.byteOrderMark) { pos = 3 }
         return buffer[pos..<min(buffer.count, limit)]

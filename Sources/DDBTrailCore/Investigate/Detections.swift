@@ -2,7 +2,7 @@ import DDBTrailSQLite
 
 /// `ddbtrail detect`: runs every detection query of the catalog (kind `detection`, whose rows
 /// are findings) with its thresholds, and returns the findings highest severity first.
-public enum Detection {
+public enum Detections {
     /// The columns every detection query returns (more are allowed and ignored here).
     public static let findingColumns = ["rule", "severity", "title", "principal_arn", "access_key_id", "table",
                                         "window_start", "window_end", "detail", "evidence_event_ids", "drill_down"]

@@ -13,12 +13,12 @@ enum DynamoDBRequest {
         // Table ARNs in `resources` (which may also list the stream) fix account and region.
         var resourceTables: [TableIdentity] = []
         for resource in record["resources"]?.array ?? [] {
-            if let arn = resource["ARN"]?.string ?? resource["arn"]?.string, let t = table(fromARN: arn) {
+            if let arn = resource["ARN"]?.string ?? resource["arn"]?.string, let t = TableIdentity(dynamoDBARN: arn) {
                 resourceTables.append(t)
             }
         }
         func resolve(_ nameOrARN: String) -> TableIdentity? {
-            if nameOrARN.hasPrefix("arn:") { return table(fromARN: nameOrARN) }
+            if nameOrARN.hasPrefix("arn:") { return TableIdentity(dynamoDBARN: nameOrARN) }
             guard !nameOrARN.isEmpty else { return nil }
             if let known = resourceTables.first(where: { $0.name == nameOrARN }) { return known }
             return TableIdentity(account: defaultAccount, region: defaultRegion, name: nameOrARN)
@@ -43,18 +43,18 @@ enum DynamoDBRequest {
         }
         if let value = request?["tableCreationParameters"]?["tableName"]?.string { refer(resolve(value), "tableCreationParameters.tableName") }
         if let iterator = request?["shardIterator"]?.string, let arn = iterator.split(separator: "|").first {
-            refer(table(fromARN: String(arn)), "shardIterator")
+            refer(TableIdentity(dynamoDBARN: String(arn)), "shardIterator")
         }
         let description = response?["tableDescription"]?.object ?? response?["table"]?.object
         if let d = description {
-            refer(d["tableArn"]?.string.flatMap(table(fromARN:)) ?? d["tableName"]?.string.flatMap(resolve), "responseElements.tableDescription")
+            refer(d["tableArn"]?.string.flatMap(TableIdentity.init(dynamoDBARN:)) ?? d["tableName"]?.string.flatMap(resolve), "responseElements.tableDescription")
         }
         for t in resourceTables { refer(t, "resources") }
 
         // Key schemas: from the request (CreateTable) and from any table description returned.
         func learnKeySchema(_ holder: JSONObject?) {
             guard let holder, let schema = holder["keySchema"]?.array, let name = holder["tableName"]?.string,
-                  let t = (holder["tableArn"]?.string).flatMap(table(fromARN:)) ?? resolve(name) else { return }
+                  let t = (holder["tableArn"]?.string).flatMap(TableIdentity.init(dynamoDBARN:)) ?? resolve(name) else { return }
             var types: [String: String] = [:]
             for definition in holder["attributeDefinitions"]?.array ?? [] {
                 if let n = definition["attributeName"]?.string, let ty = definition["attributeType"]?.string { types[n] = ty }
@@ -201,23 +201,6 @@ enum DynamoDBRequest {
         case "conditioncheck": return "ConditionCheck"
         case "get": return "Get"
         default: return s
-        }
-    }
-
-    /// `arn:aws:dynamodb:<region>:<account>:table/<name>[/stream|/backup|/index/…]`
-    static func table(fromARN arn: String) -> TableIdentity? {
-        var arn = arn
-        // On bytes: this runs for every data event and change record (String indexes cost more).
-        return arn.withUTF8 { b -> TableIdentity? in
-            guard let f = ARN.fieldRanges(b), b[f.service].elementsEqual("dynamodb".utf8) else { return nil }
-            let resource = b[f.resource]
-            let prefixLength: Int
-            if resource.starts(with: "table/".utf8) { prefixLength = 6 } else if resource.starts(with: "global-table/".utf8) { prefixLength = 13 } else { return nil }
-            let rest = resource.dropFirst(prefixLength)
-            let name = rest[..<(rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex)]
-            guard !name.isEmpty else { return nil }
-            func text(_ slice: Slice<UnsafeBufferPointer<UInt8>>) -> String { String(decoding: UnsafeBufferPointer(rebasing: slice), as: UTF8.self) }
-            return TableIdentity(account: text(b[f.account]), region: text(b[f.region]), name: text(name))
         }
     }
 }

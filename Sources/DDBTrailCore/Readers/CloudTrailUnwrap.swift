@@ -3,7 +3,7 @@
 /// or as a CloudWatch Logs `message` string. Whatever the file's format, each element is
 /// unwrapped by its own shape, so mixed inputs still import. The same holds for DynamoDB change
 /// records (a stream record, a Kinesis DynamoDB record, or a Kinesis record carrying one), such
-/// as a consumer function's log messages: they unwrap through `ChangeRecordParser`.
+/// as a consumer function's log messages: they unwrap through `ChangeShapes`.
 enum CloudTrailUnwrap {
     static func unwrap(_ element: RawElement) -> Unwrapped {
         let parsed: JSON
@@ -61,7 +61,7 @@ enum CloudTrailUnwrap {
     private static func check(_ record: JSONObject, raw: [UInt8]) -> Unwrapped {
         // CloudTrail first, the common case: the test turns away stream and Kinesis records.
         if JSON.object(record).looksLikeCloudTrailRecord { return .cloudTrail(record, raw: raw) }
-        if let change = ChangeRecordParser.unwrapStreamOrKinesis(record, raw: raw) { return change }
+        if let change = ChangeShapes.streamOrKinesis(record, raw: raw) { return change }
         if record.hasAny("digestStartTime"), record.hasAny("logFiles") { return .digest(record, raw: raw) }
         let keys = record.keys.prefix(6).joined(separator: ", ")
         return .rejected("not a CloudTrail record (no eventName, eventSource or eventID; members: [\(keys)])")

@@ -6,7 +6,7 @@ struct DescribeStreamReader: RecordReader {
     func sniff(_ head: Head) -> String? {
         guard head.container == nil, !head.timestampPrefixedLines, !head.jsonLines else { return nil }
         if let value = head.firstValue?.object ?? head.firstObject {
-            return ChangeRecordParser.isDescribeStream(value) ? "an object with StreamDescription" : nil
+            return ChangeShapes.isDescribeStream(value) ? "an object with StreamDescription" : nil
         }
         // Many shards: larger than the head.
         return head.bytes.first(where: { $0 > 0x20 }) == UInt8(ascii: "{") && head.mentions("\"StreamDescription\"")
@@ -15,12 +15,7 @@ struct DescribeStreamReader: RecordReader {
 
     func unwrap(_ element: RawElement) -> Unwrapped {
         ChangeUnwrap.unwrap(element, expected: "describe-stream output") { object, _ in
-            guard ChangeRecordParser.isDescribeStream(object) else { return nil }
-            do {
-                return .context(try ChangeRecordParser.describeStream(object))
-            } catch {
-                return .rejected(ChangeRecordParser.message(error))
-            }
+            ChangeShapes.isDescribeStream(object) ? .context(.describeStream, object) : nil
         }
     }
 }

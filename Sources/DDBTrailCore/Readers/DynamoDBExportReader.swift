@@ -6,9 +6,9 @@ struct DynamoDBExportReader: RecordReader {
 
     func sniff(_ head: Head) -> String? {
         guard head.container == nil, !head.timestampPrefixedLines, let first = head.firstObject else { return nil }
-        if ChangeRecordParser.isExportManifestSummary(first) { return "an export manifest-summary.json (exportArn, tableArn)" }
-        if ChangeRecordParser.isIncrementalExportLine(first) { return "incremental export data lines (Metadata.WriteTimestampMicros)" }
-        if ChangeRecordParser.isFullExportLine(first) { return "full export data lines ({\"Item\":…})" }
+        if ChangeShapes.isExportManifestSummary(first) { return "an export manifest-summary.json (exportArn, tableArn)" }
+        if ChangeShapes.isIncrementalExportLine(first) { return "incremental export data lines (Metadata.WriteTimestampMicros)" }
+        if ChangeShapes.isFullExportLine(first) { return "full export data lines ({\"Item\":…})" }
         return nil
     }
 
@@ -18,13 +18,9 @@ struct DynamoDBExportReader: RecordReader {
 
     func unwrap(_ element: RawElement) -> Unwrapped {
         ChangeUnwrap.unwrap(element, expected: "a DynamoDB export line") { object, raw in
-            do {
-                if ChangeRecordParser.isExportManifestSummary(object) { return .context(try ChangeRecordParser.exportManifest(object)) }
-                if ChangeRecordParser.isIncrementalExportLine(object) { return .change(try ChangeRecordParser.incrementalExportLine(object), raw: raw) }
-                if ChangeRecordParser.isFullExportLine(object) { return .change(try ChangeRecordParser.fullExportLine(object), raw: raw) }
-            } catch {
-                return .rejected(ChangeRecordParser.message(error))
-            }
+            if ChangeShapes.isExportManifestSummary(object) { return .context(.exportManifest, object) }
+            if ChangeShapes.isIncrementalExportLine(object) { return .change(.incrementalExportLine, object, raw: raw) }
+            if ChangeShapes.isFullExportLine(object) { return .change(.fullExportLine, object, raw: raw) }
             return nil
         }
     }

@@ -8,14 +8,14 @@ struct DynamoDBStreamRecordsReader: RecordReader {
         guard !head.timestampPrefixedLines else { return nil }
         if head.container == "Records" {
             if let first = head.firstElement?.object {
-                return ChangeRecordParser.isStreamRecord(first) ? "a Records array of DynamoDB stream records" : nil
+                return ChangeShapes.isStreamRecord(first) ? "a Records array of DynamoDB stream records" : nil
             }
             // A first record too large for the head.
             guard head.firstElement == nil, head.firstValue == nil else { return nil }
             return head.mentions("\"aws:dynamodb\"") && !head.mentions("\"aws:kinesis\"")
                 ? "a Records array mentioning aws:dynamodb" : nil
         }
-        guard head.container == nil, let first = head.firstObject, ChangeRecordParser.isStreamRecord(first) else { return nil }
+        guard head.container == nil, let first = head.firstObject, ChangeShapes.isStreamRecord(first) else { return nil }
         if head.jsonLines { return "JSON lines of DynamoDB stream records" }
         if head.topLevelArray { return "a JSON array of DynamoDB stream records" }
         return "a single DynamoDB stream record"
@@ -26,6 +26,6 @@ struct DynamoDBStreamRecordsReader: RecordReader {
     }
 
     func unwrap(_ element: RawElement) -> Unwrapped {
-        ChangeUnwrap.unwrap(element, expected: "a DynamoDB stream record", shapes: ChangeRecordParser.unwrapStreamOrKinesis)
+        ChangeUnwrap.unwrap(element, expected: "a DynamoDB stream record", shapes: ChangeShapes.streamOrKinesis)
     }
 }

@@ -18,6 +18,9 @@ public struct Head: Sendable {
     /// Lines look like `<timestamp> {json}` (CloudWatch Logs export to S3).
     public var timestampPrefixedLines: Bool
 
+    /// How many bytes of an input the readers see when they sniff it.
+    static let limit = 64 * 1024
+
     /// Every container member name any reader uses, so the head can find a first element.
     static let knownContainers = ["Records", "Events", "events", "logEvents"]
 
@@ -55,7 +58,7 @@ public struct Head: Sendable {
             return
         }
 
-        if complete || text.count < 64 * 1024 {
+        if complete || text.count < Self.limit {
             firstValue = try? JSONParser.parse(text)
         }
         // Cut the head like a document to find the first element of a container or array.

@@ -12,7 +12,7 @@ struct KinesisDynamoDBReader: RecordReader {
         guard !head.timestampPrefixedLines else { return nil }
         guard head.container == "Records" || head.container == nil else { return nil }
         if let first = head.container == nil ? head.firstObject : head.firstElement?.object {
-            guard let payload = ChangeRecordParser.kinesisPayload(first) else { return nil }
+            guard let payload = ChangeShapes.kinesisPayload(first) else { return nil }
             return payload.change != nil
         }
         // A first record too large for the head: a DynamoDB item of up to 400 KB, base64'd.
@@ -28,7 +28,7 @@ struct KinesisDynamoDBReader: RecordReader {
         }
         guard !head.timestampPrefixedLines, let first = head.container == nil ? head.firstObject : head.firstElement?.object,
               head.container == nil || head.container == "Records",
-              ChangeRecordParser.isKinesisChange(first) else { return nil }
+              ChangeShapes.isKinesisChange(first) else { return nil }
         return head.container == "Records" ? "a Records array of decoded Kinesis DynamoDB records"
             : head.jsonLines ? "JSON lines of decoded Kinesis DynamoDB records" : "decoded Kinesis DynamoDB records"
     }
@@ -38,6 +38,6 @@ struct KinesisDynamoDBReader: RecordReader {
     }
 
     func unwrap(_ element: RawElement) -> Unwrapped {
-        ChangeUnwrap.unwrap(element, expected: "a Kinesis DynamoDB record", shapes: ChangeRecordParser.unwrapStreamOrKinesis)
+        ChangeUnwrap.unwrap(element, expected: "a Kinesis DynamoDB record", shapes: ChangeShapes.streamOrKinesis)
     }
 }

@@ -15,17 +15,19 @@ public enum ReaderRegistry {
         RecognisedUnsupportedReader(),
     ]
 
-    public enum Detection {
-        case reader(any RecordReader)
+    /// What the readers made of an input's head.
+    public enum FormatMatch {
+        /// Exactly one reader claims it, for this reason.
+        case reader(any RecordReader, reason: String)
         case blank
         case unrecognised(String)
         case ambiguous([String])
     }
 
-    public static func detect(_ head: Head) -> Detection {
+    public static func detect(_ head: Head) -> FormatMatch {
         if head.isBlank { return .blank }
         let matches = all.compactMap { reader in reader.sniff(head).map { (reader, $0) } }
-        if matches.count == 1 { return .reader(matches[0].0) }
+        if matches.count == 1 { return .reader(matches[0].0, reason: matches[0].1) }
         if matches.count > 1 { return .ambiguous(matches.map { "\($0.0.name) (\($0.1))" }) }
         return .unrecognised(describeUnrecognised(head))
     }

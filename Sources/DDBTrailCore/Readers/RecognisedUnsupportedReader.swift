@@ -15,7 +15,7 @@ struct RecognisedUnsupportedReader: RecordReader {
         }
         if value?["Streams"] != nil || value?["ShardIterator"] != nil { return "DynamoDB Streams API output (ListStreams/GetShardIterator) with no change records" }
         if head.container == nil, let records = first?["Records"]?.array, let r = records.first?.object,
-           ChangeRecordParser.isStreamRecord(r) || ChangeRecordParser.kinesisData(r) != nil {
+           ChangeShapes.isStreamRecord(r) || ChangeShapes.kinesisData(r) != nil {
             return "whole Lambda events one per line or in an array; import each event as its own file"
         }
         if first?["dataFileS3Key"] != nil { return "a DynamoDB export manifest listing (manifest-files.json); nothing to import" }

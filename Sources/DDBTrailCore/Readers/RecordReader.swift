@@ -4,10 +4,11 @@ public enum Unwrapped: Sendable {
     case cloudTrail(JSONObject, raw: [UInt8])
     /// A CloudTrail digest file body.
     case digest(JSONObject, raw: [UInt8])
-    /// A change to one item (stream record, Lambda/Kinesis delivery, export line) and its byte-exact text.
-    case change(ChangeRecord, raw: [UInt8])
+    /// A change to one item (stream record, Lambda/Kinesis delivery, export line), recognised
+    /// but not yet normalised, and its byte-exact text.
+    case change(ChangeShape, JSONObject, raw: [UInt8])
     /// Metadata naming the table of change records that do not name it (describe-stream, export manifest).
-    case context(ChangeContext)
+    case context(ContextShape, JSONObject)
     /// Not importable, with the reason (reported and recorded, never silently dropped).
     case rejected(String)
 }

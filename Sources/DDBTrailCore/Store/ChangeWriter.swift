@@ -82,7 +82,7 @@ final class ChangeWriter {
         }
         if let context = context(forFileAt: path) { return context.table }
         if let name = tableOverride {
-            if name.hasPrefix("arn:") { return DynamoDBRequest.table(fromARN: name) }
+            if name.hasPrefix("arn:") { return TableIdentity(dynamoDBARN: name) }
             return try uniqueTable(named: name, region: c.awsRegion)
                 ?? TableIdentity(account: "", region: c.awsRegion ?? "", name: name)
         }

@@ -1,7 +1,5 @@
-/// Turns one parsed change-data object into a `ChangeRecord` (or a `ChangeContext`). Pure
-/// functions shared by every change reader and by `CloudTrailUnwrap`, so a stream record is
-/// read the same way whether it came from GetRecords output, a Lambda event, a Kinesis
-/// payload or a consumer function's log line.
+/// Turns one change-data object, of a shape a reader recognised (`ChangeShapes`), into a
+/// `ChangeRecord` (or a `ChangeContext`). Pure: the same object always gives the same record.
 ///
 /// Shapes:
 /// - DynamoDB Streams record: `eventSource` `aws:dynamodb` and a `dynamodb` object (GetRecords
@@ -12,7 +10,7 @@
 /// - Export to S3: `manifest-summary.json`, incremental lines (`Metadata.WriteTimestampMicros`),
 ///   full DYNAMODB_JSON lines (`{"Item":{…}}`).
 /// - `describe-stream` output (`StreamDescription`).
-enum ChangeRecordParser {
+enum ChangeNormaliser {
     /// A change object that cannot be imported; the message says why.
     struct Failure: Error, CustomStringConvertible {
         let message: String
@@ -20,65 +18,25 @@ enum ChangeRecordParser {
         var description: String { message }
     }
 
-    // MARK: - Shapes
-
-    /// A DynamoDB Streams record (GetRecords item, Lambda event record, or one logged by a consumer).
-    static func isStreamRecord(_ o: JSONObject) -> Bool {
-        guard o["dynamodb"]?.object != nil, o["tableName"] == nil else { return false }
-        return o["eventSource"]?.string.map { JSONObject.equalIgnoringASCIICase($0, "aws:dynamodb") } ?? false
-    }
-
-    /// A decoded Kinesis Data Streams for DynamoDB record (`tableName` + `dynamodb`).
-    static func isKinesisChange(_ o: JSONObject) -> Bool {
-        o["dynamodb"]?.object != nil && o["tableName"]?.string != nil
-    }
-
-    /// The base64 payload of a Kinesis record: a Lambda Kinesis event record (`kinesis.data`)
-    /// or an `aws kinesis get-records` item (`Data` beside `PartitionKey` and `SequenceNumber`).
-    static func kinesisData(_ o: JSONObject) -> String? {
-        if let k = o["kinesis"]?.object { return k["data"]?.string }
-        if o["PartitionKey"] != nil, o["SequenceNumber"] != nil, o["dynamodb"] == nil { return o["Data"]?.string }
-        return nil
-    }
-
-    /// The decoded payload of a Kinesis record and whether it is a DynamoDB change; nil when the
-    /// object is not a Kinesis record at all.
-    static func kinesisPayload(_ o: JSONObject) -> (bytes: [UInt8]?, change: JSONObject?)? {
-        guard let data = kinesisData(o) else { return nil }
-        guard let bytes = Base64.decode(data) else { return (nil, nil) }
-        guard let inner = (try? JSONParser.parse(bytes))?.object, isKinesisChange(inner) else { return (bytes, nil) }
-        return (bytes, inner)
-    }
-
-    static func isIncrementalExportLine(_ o: JSONObject) -> Bool {
-        o["Metadata"]?["WriteTimestampMicros"] != nil
-    }
-
-    static func isFullExportLine(_ o: JSONObject) -> Bool {
-        o.members.count == 1 && o.members[0].key == "Item" && o.members[0].value.object != nil
-    }
-
-    static func isExportManifestSummary(_ o: JSONObject) -> Bool {
-        o["exportArn"]?.string != nil && o["tableArn"]?.string != nil
-    }
-
-    static func isDescribeStream(_ o: JSONObject) -> Bool {
-        o["StreamDescription"]?.object != nil
-    }
-
-    /// Unwraps a stream record, a decoded Kinesis DynamoDB record or a Kinesis record carrying
-    /// one; nil when the object has none of those shapes (so the caller can try others).
-    static func unwrapStreamOrKinesis(_ o: JSONObject, raw: [UInt8]) -> Unwrapped? {
-        do {
-            if isStreamRecord(o) { return .change(try streamRecord(o), raw: raw) }
-            if isKinesisChange(o) { return .change(try kinesisRecord(o), raw: raw) }
-        } catch {
-            return .rejected(message(error))
+    /// The change an object of that shape records.
+    static func record(_ shape: ChangeShape, _ o: JSONObject) throws -> ChangeRecord {
+        switch shape {
+        case .streamRecord: return try streamRecord(o)
+        case .kinesisRecord(let arn): return try kinesisRecord(o, kinesisStreamARN: arn)
+        case .incrementalExportLine: return try incrementalExportLine(o)
+        case .fullExportLine: return try fullExportLine(o)
         }
-        if kinesisData(o) != nil { return kinesisEnvelope(o) }
-        return nil
     }
 
+    /// The table an object of that shape names for other change records.
+    static func context(_ shape: ContextShape, _ o: JSONObject) throws -> ChangeContext {
+        switch shape {
+        case .exportManifest: return try exportManifest(o)
+        case .describeStream: return try describeStream(o)
+        }
+    }
+
+    /// Why an object could not be normalised, for the record's rejection.
     static func message(_ error: Error) -> String {
         if let e = error as? AttributeValueError { return e.description }
         if let e = error as? Failure { return e.message }
@@ -93,7 +51,7 @@ enum ChangeRecordParser {
         let arn = o["eventSourceARN"]?.string
         var record = try changeBody(o, source: arn == nil ? "dynamodb-streams" : "lambda-dynamodb", clock: .streams)
         if let arn {
-            if let table = DynamoDBRequest.table(fromARN: arn), ByteScan.contains(arn, "/stream/") {
+            if let table = TableIdentity(dynamoDBARN: arn), ByteScan.contains(arn, "/stream/") {
                 if let problem = implausible(table) {
                     record.warnings.append("eventSourceARN \(jsonString(arn)) \(problem); table left unknown")
                 } else {
@@ -126,25 +84,6 @@ enum ChangeRecordParser {
             record.table = table
         }
         return record
-    }
-
-    /// A Kinesis record whose base64 `data` holds a DynamoDB change. The raw bytes kept are the
-    /// decoded JSON.
-    static func kinesisEnvelope(_ o: JSONObject) -> Unwrapped {
-        guard let payload = kinesisPayload(o) else { return .rejected("not a Kinesis record (no data)") }
-        guard let bytes = payload.bytes else { return .rejected("Kinesis record data is not base64") }
-        guard let inner = payload.change else {
-            if let parsed = (try? JSONParser.parse(bytes))?.object {
-                let keys = parsed.keys.prefix(6).joined(separator: ", ")
-                return .rejected("Kinesis record data is not a DynamoDB change record (members: [\(keys)])")
-            }
-            return .rejected("Kinesis record data is not a JSON object (\(bytes.count) bytes)")
-        }
-        do {
-            return .change(try kinesisRecord(inner, kinesisStreamARN: o["eventSourceARN"]?.string), raw: bytes)
-        } catch {
-            return .rejected(message(error))
-        }
     }
 
     /// How `ApproximateCreationDateTime` is read.
@@ -395,7 +334,7 @@ enum ChangeRecordParser {
     /// `manifest-summary.json` of an export: names the table of every data line of the export.
     static func exportManifest(_ o: JSONObject) throws -> ChangeContext {
         guard let tableArn = o["tableArn"]?.string else { throw Failure("export manifest has no tableArn") }
-        guard let table = DynamoDBRequest.table(fromARN: tableArn) else {
+        guard let table = TableIdentity(dynamoDBARN: tableArn) else {
             throw Failure("export manifest tableArn \(jsonString(tableArn)) is not a DynamoDB table ARN")
         }
         var context = ChangeContext(kind: "export-manifest", table: table)
@@ -410,7 +349,7 @@ enum ChangeRecordParser {
     static func describeStream(_ o: JSONObject) throws -> ChangeContext {
         guard let d = o["StreamDescription"]?.object else { throw Failure("no StreamDescription object") }
         let arn = d["StreamArn"]?.string
-        var table = arn.flatMap { DynamoDBRequest.table(fromARN: $0) }
+        var table = arn.flatMap { TableIdentity(dynamoDBARN: $0) }
         if table == nil, let name = d["TableName"]?.string { table = TableIdentity(account: "", region: "", name: name) }
         guard let table else { throw Failure("StreamDescription has neither a StreamArn nor a TableName") }
         var context = ChangeContext(kind: "describe-stream", table: table)
