@@ -3,6 +3,7 @@ import Foundation
 
 public final class Importer {
     let db: Database
+    let store: CaseWriter
     let writer: EventWriter
     weak var observer: ImportObserver?
     private var records = 0
@@ -19,8 +20,9 @@ public final class Importer {
     /// no describe-stream or export manifest beside them.
     public init(database: Database, observer: ImportObserver?, tableOverride: String? = nil) throws {
         db = database
-        writer = try EventWriter(db: database)
-        changeWriter = try ChangeWriter(db: database, events: writer, tableOverride: tableOverride)
+        store = try CaseWriter(db: database)
+        writer = try EventWriter(store: store)
+        changeWriter = try ChangeWriter(store: store, tableOverride: tableOverride)
         self.observer = observer
     }
 
@@ -126,10 +128,10 @@ public final class Importer {
         }
         try db.transaction {
             try writer.flushCoverage()
-            report.keysRecanonicalised = try writer.recanonicaliseKeys()
+            report.keysRecanonicalised = try store.recanonicaliseKeys()
             for pending in try changeWriter.resolvePendingTables() {
                 let reason = "\(pending.count) change record(s) do not say which table they belong to: put the describe-stream output (or the export's manifest-summary.json) in the same folder, or pass --table"
-                try writer.recordProblem(fileID: pending.fileID, severity: "error", element: nil, reason: reason, excerpt: nil)
+                try store.recordProblem(fileID: pending.fileID, severity: "error", element: nil, reason: reason, excerpt: nil)
                 observer?.diagnostic(Diagnostic(path: pending.path, record: nil, line: nil, severity: .error, message: reason, reader: nil))
                 if let index = report.files.firstIndex(where: { $0.path == pending.path }) { report.files[index].detail = reason; report.files[index].tableUnknown = pending.count }
             }
@@ -176,7 +178,7 @@ public final class Importer {
             summary.detail = detail
             let message = status == "unsupported" ? "not imported: \(detail)" : detail
             if status != "empty" { diagnostic(summary, .error, message) }
-            try writer.recordProblem(fileID: fileID, severity: status == "empty" ? "warning" : "error", element: nil,
+            try store.recordProblem(fileID: fileID, severity: status == "empty" ? "warning" : "error", element: nil,
                                      reason: detail, excerpt: excerpt)
         }
         return (fileID, summary)
@@ -189,7 +191,7 @@ public final class Importer {
                 s.recordsRead += 1
                 s.rejected += 1
                 diagnostic(s, .error, damage)
-                try writer.recordProblem(fileID: fileID, severity: "error", element: nil, reason: damage, excerpt: nil)
+                try store.recordProblem(fileID: fileID, severity: "error", element: nil, reason: damage, excerpt: nil)
             }
             if s.format == DigestFileReader().name, s.imported == 0, s.rejected == 0 {
                 s.status = "digest"
@@ -201,7 +203,7 @@ public final class Importer {
             s.status = "unreadable"
             s.detail = "no data: \(damage)"
             diagnostic(s, .error, damage)
-            try writer.recordProblem(fileID: fileID, severity: "error", element: nil, reason: damage, excerpt: nil)
+            try store.recordProblem(fileID: fileID, severity: "error", element: nil, reason: damage, excerpt: nil)
         }
         try updateCounts(fileID, s)
         try db.run("""
@@ -234,7 +236,7 @@ public final class Importer {
                     warnings.append("record holds bytes that are not UTF-8; stored byte-exact, shown with U+FFFD in fields")
                 }
                 try account(outcome, warnings: warnings, element: pending.element, summary: &summary) {
-                    try writer.recordProblem(fileID: fileID, severity: "warning", element: pending.element, eventID: $0, reason: $1, excerpt: nil)
+                    try store.recordProblem(fileID: fileID, severity: "warning", element: pending.element, eventID: $0, reason: $1, excerpt: nil)
                 }
             }
         }
@@ -243,14 +245,14 @@ public final class Importer {
             let outcomes = try changeWriter.write(pendingChanges, fileID: fileID, path: summary.path)
             for (pending, outcome) in zip(pendingChanges, outcomes) {
                 try account(outcome, warnings: pending.change.warnings, element: pending.element, summary: &summary) {
-                    try writer.recordProblem(fileID: fileID, severity: "warning", element: pending.element, reason: $1, excerpt: nil, changeID: $0)
+                    try store.recordProblem(fileID: fileID, severity: "warning", element: pending.element, reason: $1, excerpt: nil, changeID: $0)
                 }
             }
         }
     }
 
     /// Counts a stored record and records its warnings (`record` gets the row id and the warning).
-    private func account(_ outcome: EventWriter.Outcome, warnings: [String], element: RawElement,
+    private func account(_ outcome: CaseWriter.Outcome, warnings: [String], element: RawElement,
                          summary: inout FileSummary, record: (Int64, String) throws -> Void) throws {
         switch outcome {
         case .imported(let id), .alreadyFromThisFile(let id):
@@ -284,17 +286,17 @@ public final class Importer {
             summary.recordsRead += 1
             summary.rejected += 1
             diagnostic(summary, .error, "at byte \(offset): \(message)")
-            try writer.recordProblem(fileID: fileID, severity: "error",
+            try store.recordProblem(fileID: fileID, severity: "error",
                                      element: RawElement(bytes: [], offset: offset, index: summary.recordsRead - 1, line: nil),
                                      reason: message, excerpt: nil)
         case .rejected(let element, let reason):
             count(element, &summary)
             summary.rejected += 1
             diagnostic(summary, .error, "record not imported: \(reason)", element: element)
-            try writer.recordProblem(fileID: fileID, severity: "error", element: element, reason: reason, excerpt: element.bytes)
+            try store.recordProblem(fileID: fileID, severity: "error", element: element, reason: reason, excerpt: element.bytes)
         case .digest(let digest, let element):
             count(element, &summary)
-            try writer.writeDigest(digest, fileID: fileID)
+            try DigestWriter.write(digest, fileID: fileID, into: db)
         case .context(let context, let element):
             count(element, &summary)
             summary.imported += 1

@@ -1,11 +1,11 @@
 import DDBTrailSQLite
 import Foundation
 
-/// Writes change records and their contexts. Shares table ids and learned key schemas with the
-/// event writer, so CloudTrail keys and change keys canonicalise the same way.
+/// Writes change records and their contexts. Table ids and learned key schemas come from the
+/// `CaseWriter` the event writer uses too, so CloudTrail keys and change keys canonicalise the same way.
 final class ChangeWriter {
     let db: Database
-    let events: EventWriter
+    let store: CaseWriter
     /// `--table`: the table of change records that name none and have no context file.
     let tableOverride: String?
     /// Contexts by the folder they were found in.
@@ -16,9 +16,10 @@ final class ChangeWriter {
     /// Row id of the last change stored.
     private var lastChangeID: Int64
 
-    init(db: Database, events: EventWriter, tableOverride: String?) throws {
+    init(store: CaseWriter, tableOverride: String?) throws {
+        let db = store.db
         self.db = db
-        self.events = events
+        self.store = store
         self.tableOverride = tableOverride
         feed = try RowFeed(database: db, storingInto: "changes", columns: """
             dedupe_key, stream_event_id, table_id, item_key, change_type, change_time, change_time_us, time_precision, \
@@ -51,7 +52,7 @@ final class ChangeWriter {
     func writeContext(_ c: ChangeContext, fileID: Int64, path: String) throws {
         let directory = Self.directory(of: path)
         contexts[directory] = c
-        let tableID = try events.tableID(c.table)
+        let tableID = try store.tableID(c.table)
         try db.run("""
             INSERT INTO change_contexts(source_file_id, kind, table_id, stream_arn, stream_label, view_type, export_arn, export_time, directory)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -59,7 +60,7 @@ final class ChangeWriter {
                   .optional(c.viewType), .optional(c.exportARN), .optional(c.exportTime), .string(directory)])
         if !c.keySchema.isEmpty {
             keyNames[c.table] = c.keySchema.map(\.name)
-            try events.learnKeySchema(KeySchema(table: c.table, attributes: c.keySchema), from: nil)
+            try store.learnKeySchema(KeySchema(table: c.table, attributes: c.keySchema), from: nil)
         }
     }
 
@@ -129,7 +130,7 @@ final class ChangeWriter {
 
     /// Stores a batch of change records of one file in one statement, each unless it is stored
     /// already; returns what happened to each.
-    func write(_ batch: [Pending], fileID: Int64, path: String) throws -> [EventWriter.Outcome] {
+    func write(_ batch: [Pending], fileID: Int64, path: String) throws -> [CaseWriter.Outcome] {
         guard !batch.isEmpty else { return [] }
         var dedupes: [[UInt8]] = []
         dedupes.reserveCapacity(batch.count)
@@ -141,7 +142,7 @@ final class ChangeWriter {
             dedupes.append(text.dedupe)
             feed.append(blob: text.dedupe)
             feed.append(c.eventID)
-            feed.append(try table.map(events.tableID))
+            feed.append(try table.map(store.tableID))
             feed.append(key.key)
             feed.append(c.changeType)
             feed.append(c.time)
@@ -160,12 +161,12 @@ final class ChangeWriter {
             feed.append(c.sizeBytes)
             feed.append(c.viewType)
             feed.append(c.source)
-            EventWriter.appendProvenance(to: feed, fileID: fileID, element: pending.element, raw: pending.raw)
+            CaseWriter.appendProvenance(to: feed, fileID: fileID, element: pending.element, raw: pending.raw)
         }
-        let ids = try events.storeDeduplicated(feed, into: "changes", dedupes: dedupes, lastID: &lastChangeID)
+        let ids = try store.storeDeduplicated(feed, into: "changes", dedupes: dedupes, lastID: &lastChangeID)
         return try zip(batch, zip(ids, dedupes)).map { pending, stored in
             if let id = stored.0 { return .imported(id) }
-            return try events.existingCopy(in: "changes", dedupe: stored.1, element: pending.element, fileID: fileID)
+            return try store.existingCopy(in: "changes", dedupe: stored.1, element: pending.element, fileID: fileID)
         }
     }
 
@@ -178,7 +179,7 @@ final class ChangeWriter {
             var probe = ChangeRecord(changeType: "", source: "", precision: "none", keys: [])
             probe.awsRegion = row[3].stringValue
             if let table = try resolveTable(probe, path: path) {
-                try db.run("UPDATE changes SET table_id = ? WHERE id = ?", [.integer(try events.tableID(table)), row[0]])
+                try db.run("UPDATE changes SET table_id = ? WHERE id = ?", [.integer(try store.tableID(table)), row[0]])
             } else {
                 let fileID = row[1].int64Value ?? 0
                 unresolved[fileID, default: (path, 0)].1 += 1
