@@ -24,7 +24,7 @@ struct DemoCommand: ParsableCommand {
         let database = try CaseDatabase.openForImport(path: db)
         let importer = try Importer(database: database, observer: ImportConsole(quiet: true))
         let report = try importer.importFiles(Importer.expand([evidence]).files)
-        print(ImportSummaryText.render(report, database: db))
+        print(ImportSummary.render(report, database: db))
 
         let query = try CaseDatabase.openForQuery(path: db)
         let out = StandardOutputSink()

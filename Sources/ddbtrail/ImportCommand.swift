@@ -38,7 +38,7 @@ struct ImportCommand: ParsableCommand {
         let importer = try Importer(database: db, observer: console, tableOverride: table)
         let report = try importer.importFiles(files)
         console.clearProgress()
-        print(ImportSummaryText.render(report, database: caseOptions.path))
+        print(ImportSummary.render(report, database: caseOptions.path))
         if report.anyRejected { throw ExitCode(1) }
     }
 }

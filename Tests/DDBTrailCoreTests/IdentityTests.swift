@@ -112,12 +112,12 @@ enum CrossAccountChain {
         ("2026-11-03T14:02:11+01:00", "2026-11-03T13:02:11Z"),
     ])
     func expirationTimesAreNormalisedToUTC(_ text: String, _ expected: String) {
-        #expect(CredentialGrants.normaliseExpiration(text) == expected)
+        #expect(Timestamp.normaliseExpiration(text) == expected)
     }
 
     @Test(arguments: ["Jan 01, 2019 0:00:00 PM", "Feb 30, 2026, 1:00:00 PM", "Nov 3, 2026, 13:02:11 PM", "tomorrow", "", "Nov 3 2026"])
     func unparseableExpirationsAreRefused(_ text: String) {
-        #expect(CredentialGrants.normaliseExpiration(text) == nil)
+        #expect(Timestamp.normaliseExpiration(text) == nil)
     }
 
     /// Query connections have `ddbtrail_utc` too; NULL stays NULL and other text is kept.

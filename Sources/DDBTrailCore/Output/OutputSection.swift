@@ -1,5 +1,11 @@
 import DDBTrailSQLite
 
+/// A request for output that cannot be rendered (an unknown section, several tables as CSV).
+public struct OutputError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
 /// Output made of several tables (`info`, `principal`): titled tables in table format, one
 /// object keyed by section in json, rows with a leading `section` column in jsonl, and one
 /// section (chosen with `only`) in csv.
@@ -28,10 +34,10 @@ public struct OutputSection {
         let keys = sections.map(\.key).joined(separator: ", ")
         let chosen = sections.filter { only == nil || $0.key == only }
         if let only, chosen.isEmpty {
-            throw QueryError("no \(command) section '\(only)'; sections: \(keys)")
+            throw OutputError("no \(command) section '\(only)'; sections: \(keys)")
         }
         if options.format == .csv, chosen.count > 1 {
-            throw QueryError("CSV holds one table: choose a section with --section (\(keys))")
+            throw OutputError("CSV holds one table: choose a section with --section (\(keys))")
         }
         if options.format == .json, only == nil { sink.write("{\n") }
         for (n, section) in chosen.enumerated() {

@@ -53,7 +53,7 @@ public enum CaseDatabase {
     static func defineFunctions(_ db: Database) throws {
         // `ddbtrail_utc(text)`: a time as UTC ISO 8601 (ISO 8601, epoch numbers and STS's Java
         // dates such as "Nov 3, 2026, 1:02:11 PM"), or the text unchanged when it is none of these.
-        try db.defineFunction("ddbtrail_utc") { CredentialGrants.normaliseExpiration($0) ?? $0 }
+        try db.defineFunction("ddbtrail_utc") { Timestamp.normaliseExpiration($0) ?? $0 }
     }
 
     /// Makes an import durable: its commits ran without syncing, so one fsync of the file.

@@ -1,6 +1,9 @@
+import DDBTrailCore
+import DDBTrailSQLite
+
 /// The per-file accounting printed at the end of every import.
-public enum ImportSummaryText {
-    public static func render(_ report: ImportReport, database: String) -> String {
+enum ImportSummary {
+    static func render(_ report: ImportReport, database: String) -> String {
         let sink = StringOutputSink()
         let renderer = ResultRenderer(
             columns: ["file", "status", "format", "read", "imported", "duplicate", "rejected", "detail"],
