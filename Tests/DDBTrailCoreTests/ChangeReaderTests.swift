@@ -426,9 +426,9 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
                      "-5", "", "1795548412.12345678"]
         var plainCount = 0
         for text in texts {
-            guard let plain = ChangeNormaliser.plainDecimal(text) else { continue }
+            guard let plain = DecimalText.plain(text) else { continue }
             plainCount += 1
-            let canonical = ItemKey.normaliseDecimal(text)
+            let canonical = DecimalText.normalise(text)
             let parts = canonical?.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false) ?? []
             #expect(parts.first.flatMap { Int64($0) } == plain.whole, "\(text)")
             var fraction = plain.fraction
@@ -436,25 +436,25 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
             #expect(fraction == (parts.count > 1 ? Array(parts[1].utf8) : []), "\(text)")
         }
         #expect(plainCount == 9)
-        #expect(ChangeNormaliser.plainDecimal("1795548412.5")?.fraction == Array("5".utf8))
-        #expect(ChangeNormaliser.plainDecimal("1e9") == nil)
-        #expect(ChangeNormaliser.epochMicros("0001795548412")?.micros == 1_795_548_412_000_000)
-        #expect(ChangeNormaliser.epochMicros("1795548412.1234567")?.micros == 1_795_548_412_123_456)
+        #expect(DecimalText.plain("1795548412.5")?.fraction == Array("5".utf8))
+        #expect(DecimalText.plain("1e9") == nil)
+        #expect(Timestamp.epochMicros("0001795548412")?.micros == 1_795_548_412_000_000)
+        #expect(Timestamp.epochMicros("1795548412.1234567")?.micros == 1_795_548_412_123_456)
     }
 
     @Test func epochMagnitudes() {
-        #expect(ChangeNormaliser.epochMicros("1795548412")?.micros == 1_795_548_412_000_000)
-        #expect(ChangeNormaliser.epochMicros("1795548412.5")?.micros == 1_795_548_412_500_000)
-        #expect(ChangeNormaliser.epochMicros("1.4285376E9")?.micros == 1_428_537_600_000_000)
-        #expect(ChangeNormaliser.epochMicros("1731924555370")?.unit == .milliseconds)
-        #expect(ChangeNormaliser.epochMicros("1731924555370.5")?.micros == 1_731_924_555_370_500)
-        #expect(ChangeNormaliser.epochMicros("1731924555370123")?.unit == .microseconds)
-        #expect(ChangeNormaliser.epochMicros("-1") == nil)
-        #expect(ChangeNormaliser.epochMicros("2026-11-24") == nil)
-        #expect(ChangeNormaliser.isoMicros("2026-11-24T19:26:52.974000+00:00")?.micros == 1_795_548_412_974_000)
-        #expect(ChangeNormaliser.isoMicros("2026-11-24T20:26:52.9741234+01:00")?.micros == 1_795_548_412_974_123)
-        #expect(ChangeNormaliser.format(micros: 1_795_548_412_000_000) == "2026-11-24T19:26:52Z")
-        #expect(ChangeNormaliser.format(micros: 1_795_548_412_100_000) == "2026-11-24T19:26:52.100Z")
-        #expect(ChangeNormaliser.format(micros: 1_795_548_412_000_010) == "2026-11-24T19:26:52.000010Z")
+        #expect(Timestamp.epochMicros("1795548412")?.micros == 1_795_548_412_000_000)
+        #expect(Timestamp.epochMicros("1795548412.5")?.micros == 1_795_548_412_500_000)
+        #expect(Timestamp.epochMicros("1.4285376E9")?.micros == 1_428_537_600_000_000)
+        #expect(Timestamp.epochMicros("1731924555370")?.unit == .milliseconds)
+        #expect(Timestamp.epochMicros("1731924555370.5")?.micros == 1_731_924_555_370_500)
+        #expect(Timestamp.epochMicros("1731924555370123")?.unit == .microseconds)
+        #expect(Timestamp.epochMicros("-1") == nil)
+        #expect(Timestamp.epochMicros("2026-11-24") == nil)
+        #expect(Timestamp.isoMicros("2026-11-24T19:26:52.974000+00:00")?.micros == 1_795_548_412_974_000)
+        #expect(Timestamp.isoMicros("2026-11-24T20:26:52.9741234+01:00")?.micros == 1_795_548_412_974_123)
+        #expect(Timestamp.format(micros: 1_795_548_412_000_000) == "2026-11-24T19:26:52Z")
+        #expect(Timestamp.format(micros: 1_795_548_412_100_000) == "2026-11-24T19:26:52.100Z")
+        #expect(Timestamp.format(micros: 1_795_548_412_000_010) == "2026-11-24T19:26:52.000010Z")
     }
 }

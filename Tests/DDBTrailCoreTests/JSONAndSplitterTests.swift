@@ -198,7 +198,7 @@ func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawEle
     @Test(arguments: [("1.50", "1.5"), ("0012", "12"), ("1E+2", "100"), ("-0.00", "0"), ("+7", "7"),
                       ("1.5e-3", "0.0015"), ("123.4500", "123.45"), ("100", "100")])
     func decimalsNormalise(_ input: String, _ expected: String) {
-        #expect(ItemKey.normaliseDecimal(input) == expected)
+        #expect(DecimalText.normalise(input) == expected)
     }
 
     /// The canonical-form check that lets most numbers skip rewriting agrees with the rewrite:
@@ -206,8 +206,8 @@ func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawEle
     @Test(arguments: ["0", "-0", "7", "-7", "10", "010", "0.5", "-0.5", "0.50", "1.05", "1.", ".5", "1e3", "-",
                       "", " 5", "5 ", "+5", "12345678901234567890.123", "1.2.3", "0.0", "-0.0", "00.1", "9.90"])
     func canonicalDecimalCheckAgreesWithRewrite(_ input: String) {
-        if ItemKey.isCanonicalDecimal(input) { #expect(ItemKey.rewriteDecimal(input) == input) }
-        if let rewritten = ItemKey.rewriteDecimal(input) { #expect(ItemKey.isCanonicalDecimal(rewritten)) }
+        if DecimalText.isCanonical(input) { #expect(DecimalText.rewrite(input) == input) }
+        if let rewritten = DecimalText.rewrite(input) { #expect(DecimalText.isCanonical(rewritten)) }
     }
 
     @Test func plainAndTypedKeysCanonicaliseAlike() throws {

@@ -329,7 +329,7 @@ extension OutputRendererTests {
             ([0xF8, 0x88, 0x80, 0x80, 0x80], false),    // 5-byte form
         ] as [([UInt8], Bool)])
         func validator(bytes: [UInt8], valid: Bool) {
-            #expect(bytes.withUnsafeBufferPointer(ResultRenderer.UTF8Bytes.isValid) == valid)
+            #expect(ByteScan.isValidUTF8(bytes) == valid)
             // It must agree with the standard library's decoder.
             #expect((String(validating: bytes, as: UTF8.self) != nil) == valid)
         }

@@ -113,7 +113,7 @@ extension Attribution {
 
     static func timeFits(_ w: Write, _ c: Change) -> Bool {
         guard let t = w.time, let micros = c.timeMicros else { return false }
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let seconds = Timestamp.seconds(fromMicros: micros)
         return seconds >= t - windowBefore && seconds <= t + windowAfter
     }
 

@@ -27,7 +27,7 @@ public struct ItemSelector: Sendable {
                 name = String(name[..<colon])
             }
             let value = String(item[item.index(after: eq)...])
-            if type == "N", ItemKey.normaliseDecimal(value) == nil {
+            if type == "N", DecimalText.normalise(value) == nil {
                 throw KeyError(description: "--key '\(item)': '\(value)' is not a number")
             }
             if type == "B", Base64.decode(value) == nil {
@@ -45,7 +45,7 @@ public struct ItemSelector: Sendable {
         for part in parts {
             var types = part.type.map { [$0] } ?? ["S"]
             if part.type == nil {
-                if ItemKey.normaliseDecimal(part.value) != nil { types.append("N") }
+                if DecimalText.normalise(part.value) != nil { types.append("N") }
                 if part.value.count % 4 == 0, !part.value.isEmpty, Base64.decode(part.value) != nil { types.append("B") }
             }
             combinations = combinations.flatMap { prefix in

@@ -185,7 +185,7 @@ extension AttributeValue {
             for (i, element) in elements.enumerated() {
                 out.append(try number(element, at: { AttributePath.index(path(), i) }, what: "NS element", notes: &notes))
             }
-            if Set(out.map { ItemKey.normaliseDecimal($0) ?? $0 }).count != out.count { notes.add(path(), "NS has duplicate elements") }
+            if Set(out.map { DecimalText.normalise($0) ?? $0 }).count != out.count { notes.add(path(), "NS has duplicate elements") }
             return .ns(out)
 
         default: // "BS"
@@ -236,7 +236,7 @@ extension AttributeValue {
         default:
             throw AttributeValueError(path: path(), message: "\(what) must be a number string, found \(describe(value))")
         }
-        guard ItemKey.normaliseDecimal(text) != nil else {
+        guard DecimalText.normalise(text) != nil else {
             throw AttributeValueError(path: path(), message: "\(what) \(jsonString(text)) is not a decimal number")
         }
         return text
@@ -313,7 +313,7 @@ extension AttributeValue: Equatable {
 
     /// Canonical decimal text, or the text itself if it is not a number (only possible for
     /// values built in code, since parsing rejects such numbers).
-    static func decimalKey(_ text: String) -> String { ItemKey.normaliseDecimal(text) ?? text }
+    static func decimalKey(_ text: String) -> String { DecimalText.normalise(text) ?? text }
 
     /// Position of the first member named `name` (names compared by their UTF-8 bytes).
     static func firstIndex(of name: String, in members: [(String, AttributeValue)]) -> Int? {
@@ -386,7 +386,7 @@ extension AttributeValue {
     /// The normalised decimal as a JSON number literal; text that is not a number becomes a
     /// JSON string so the output stays valid.
     private static func writeNumber(_ text: String, into out: inout [UInt8]) {
-        if let canonical = ItemKey.normaliseDecimal(text) { out += canonical.utf8 } else { appendJSONString(text, to: &out) }
+        if let canonical = DecimalText.normalise(text) { out += canonical.utf8 } else { appendJSONString(text, to: &out) }
     }
 
     /// Canonical typed wire form, e.g. `{"M":{"a":{"N":"1.5"}}}`: numbers normalised, binaries
@@ -440,7 +440,7 @@ extension AttributeValue {
             let sorted = Set(elements.map { Array($0.utf8) }).sorted { $0.lexicographicallyPrecedes($1) }
             out += "{\"SS\":[" + sorted.map { jsonString(String(decoding: $0, as: UTF8.self)) }.joined(separator: ",") + "]}"
         case .ns(let elements):
-            let sorted = Set(elements.map(Self.decimalKey)).sorted(by: Self.decimalLess)
+            let sorted = Set(elements.map(Self.decimalKey)).sorted(by: DecimalText.less)
             out += "{\"NS\":[" + sorted.map(jsonString).joined(separator: ",") + "]}"
         case .bs(let elements):
             let sorted = Set(elements).sorted { $0.lexicographicallyPrecedes($1) }
@@ -448,50 +448,6 @@ extension AttributeValue {
         }
     }
 
-    /// Numeric order of two canonical decimals (as produced by `ItemKey.normaliseDecimal`);
-    /// anything else sorts after the numbers, by text.
-    static func decimalLess(_ a: String, _ b: String) -> Bool {
-        let pa = DecimalParts(a), pb = DecimalParts(b)
-        guard let x = pa, let y = pb else {
-            if pa != nil { return true }
-            if pb != nil { return false }
-            return a.utf8.lexicographicallyPrecedes(b.utf8)
-        }
-        if x.negative != y.negative { return x.negative }
-        let magnitudeLess: Bool
-        if x.integer.count != y.integer.count {
-            magnitudeLess = x.integer.count < y.integer.count
-        } else if x.integer != y.integer {
-            magnitudeLess = x.integer.lexicographicallyPrecedes(y.integer)
-        } else if x.fraction != y.fraction {
-            magnitudeLess = x.fraction.lexicographicallyPrecedes(y.fraction)
-        } else {
-            return false
-        }
-        return x.negative ? !magnitudeLess : magnitudeLess
-    }
-
-    private struct DecimalParts {
-        var negative: Bool
-        var integer: [UInt8]   // no leading zeros; empty for zero
-        var fraction: [UInt8]  // no trailing zeros
-
-        init?(_ canonical: String) {
-            var bytes = Array(canonical.utf8)
-            negative = bytes.first == UInt8(ascii: "-")
-            if negative { bytes.removeFirst() }
-            guard !bytes.isEmpty, bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: ".") }) else { return nil }
-            if let point = bytes.firstIndex(of: UInt8(ascii: ".")) {
-                integer = Array(bytes[..<point])
-                fraction = Array(bytes[(point + 1)...])
-            } else {
-                integer = bytes
-                fraction = []
-            }
-            while integer.first == 48 { integer.removeFirst() }
-            while fraction.last == 48 { fraction.removeLast() }
-        }
-    }
 }
 
 extension AttributeValue: CustomStringConvertible {

@@ -161,7 +161,7 @@ enum ChangeNormaliser {
         case .string(let s): text = s.trimmingWhitespace
         default: return nil
         }
-        if let epoch = epochMicros(text) {
+        if let epoch = Timestamp.epochMicros(text) {
             let precision: String
             var note: String? = nil
             switch (clock, epoch.unit) {
@@ -173,98 +173,15 @@ enum ChangeNormaliser {
             case (.kinesis, .milliseconds): precision = "millisecond"
             case (.kinesis, .microseconds): precision = "microsecond"
             }
-            return ChangeTime(text: format(micros: epoch.micros), micros: epoch.micros, precision: precision, note: note)
+            return ChangeTime(text: Timestamp.format(micros: epoch.micros), micros: epoch.micros, precision: precision, note: note)
         }
-        guard let iso = isoMicros(text) else { return nil }
+        guard let iso = Timestamp.isoMicros(text) else { return nil }
         let precision: String
         switch clock {
         case .streams: precision = "second"
         case .kinesis: precision = iso.fractionDigits == 0 ? "second" : iso.fractionDigits <= 3 ? "millisecond" : "microsecond"
         }
-        return ChangeTime(text: format(micros: iso.micros), micros: iso.micros, precision: precision, note: nil)
-    }
-
-    enum EpochUnit { case seconds, milliseconds, microseconds }
-
-    /// Microseconds since the epoch of a decimal number of seconds, milliseconds (≥ 1e11) or
-    /// microseconds (≥ 1e15), read exactly (never through `Double`). Nil for negatives and non-numbers.
-    static func epochMicros(_ text: String) -> (micros: Int64, unit: EpochUnit)? {
-        guard let first = text.utf8.first, (first >= 48 && first <= 57) || first == UInt8(ascii: ".") else { return nil }
-        let whole: Int64
-        let fraction: [UInt8]
-        if let plain = plainDecimal(text) {
-            (whole, fraction) = plain
-        } else {
-            // Exponents, signs and the like: through the decimal normaliser.
-            guard let canonical = ItemKey.normaliseDecimal(text), !canonical.hasPrefix("-") else { return nil }
-            let parts = canonical.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts[0].count <= 18, let w = Int64(parts[0]) else { return nil }
-            (whole, fraction) = (w, parts.count > 1 ? Array(parts[1].utf8) : [])
-        }
-        func digits(_ n: Int) -> Int64 {
-            var v: Int64 = 0
-            for i in 0..<n { v = v * 10 + Int64(i < fraction.count ? fraction[i] - 48 : 0) }
-            return v
-        }
-        if whole >= 1_000_000_000_000_000 { return (whole, .microseconds) }
-        if whole >= 100_000_000_000 {
-            let (m, overflow) = whole.multipliedReportingOverflow(by: 1000)
-            return overflow ? nil : (m + digits(3), .milliseconds)
-        }
-        return (whole * 1_000_000 + digits(6), .seconds)
-    }
-
-    /// `digits[.digits]` with at most 18 whole digits, read without building a string: the
-    /// whole part and the fraction digits (trailing zeros kept; they add nothing to the value).
-    /// Nil for anything else (the caller's general path reads it).
-    static func plainDecimal(_ text: String) -> (whole: Int64, fraction: [UInt8])? {
-        var text = text
-        return text.withUTF8 { b -> (whole: Int64, fraction: [UInt8])? in
-            var whole: Int64 = 0
-            var i = 0
-            while i < b.count, b[i] >= 48, b[i] <= 57 {
-                guard i < 18 else { return nil }
-                whole = whole * 10 + Int64(b[i] - 48)
-                i += 1
-            }
-            guard i > 0 else { return nil }
-            if i == b.count { return (whole, []) }
-            guard b[i] == UInt8(ascii: "."), i + 1 < b.count else { return nil }
-            let fraction = Array(b[(i + 1)...])
-            return fraction.allSatisfy({ $0 >= 48 && $0 <= 57 }) ? (whole, fraction) : nil
-        }
-    }
-
-    /// Microseconds since the epoch of an ISO 8601 time (any offset), with the number of
-    /// fraction digits it was written with.
-    static func isoMicros(_ text: String) -> (micros: Int64, fractionDigits: Int)? {
-        guard let seconds = Timestamp.epochSeconds(text) else { return nil }
-        let b = Array(text.utf8)
-        var fraction: [UInt8] = []
-        if let t = b.indices.first(where: { $0 >= 8 && (b[$0] == UInt8(ascii: "T") || b[$0] == UInt8(ascii: "t") || b[$0] == 0x20) }),
-           let dot = b[t...].firstIndex(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") }) {
-            var i = dot + 1
-            while i < b.count, b[i] >= 48, b[i] <= 57 { fraction.append(b[i]); i += 1 }
-        }
-        var micros: Int64 = 0
-        for i in 0..<6 { micros = micros * 10 + Int64(i < fraction.count ? fraction[i] - 48 : 0) }
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
-        guard !overflow else { return nil }
-        return (scaled + micros, fraction.count)
-    }
-
-    /// Normalised UTC text of an instant in microseconds: a fraction only when non-zero, in
-    /// milliseconds when that is exact, else in microseconds.
-    static func format(micros: Int64) -> String {
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
-        let sub = Int(micros - seconds * 1_000_000)
-        var fraction = ""
-        if sub != 0 {
-            let six = String(sub)
-            fraction = String(repeating: "0", count: 6 - six.count) + six
-            if fraction.hasSuffix("000") { fraction.removeLast(3) }
-        }
-        return Timestamp.format(epochSeconds: seconds, fraction: fraction)
+        return ChangeTime(text: Timestamp.format(micros: iso.micros), micros: iso.micros, precision: precision, note: nil)
     }
 
     // MARK: - Table names
@@ -309,7 +226,7 @@ enum ChangeNormaliser {
         }
         if let micros, micros >= 0 {
             record.timeMicros = micros
-            record.time = format(micros: micros)
+            record.time = Timestamp.format(micros: micros)
             record.precision = "microsecond"
         } else {
             record.warnings.append("Metadata.WriteTimestampMicros \(stamp?.compactText ?? "null") is not a whole number of microseconds; time left unknown")

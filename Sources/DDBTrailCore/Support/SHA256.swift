@@ -38,7 +38,7 @@ final class SHA256Hasher {
 }
 
 func hexString(_ bytes: [UInt8]) -> String {
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    let digits = JSONWriter.hexDigits
     var out = [UInt8]()
     out.reserveCapacity(bytes.count * 2)
     for b in bytes {
