@@ -123,7 +123,7 @@ public struct CorpusGenerator {
     public static func writeDemoIncident(to directory: String) throws -> [String] {
         var written: [String] = []
         var files = DemoIncidentScript.files().map { (path: $0.path, bytes: $0.bytes) }
-        files.append(DemoStream.file(from: files.filter { $0.path.contains("/CloudTrail/") }))
+        files.append(DemoStream.file(from: DemoIncidentScript.render()))
         for file in files {
             let path = directory + "/" + file.path
             let folder = (path as NSString).deletingLastPathComponent
@@ -1564,7 +1564,96 @@ extension CorpusGenerator {
             var error: APIError? = nil
             /// CloudTrail delivers this record a second time in a later file.
             var redelivered = false
+            /// The item writes the call asks for (its parameters are written from them).
+            var writes: [Write] = []
+
+            /// A PutItem, UpdateItem or DeleteItem call, after the write's kind.
+            static func write(_ at: String, _ actor: Actor, _ write: Write, table: String = "Orders",
+                              error: APIError? = nil, redelivered: Bool = false) -> Event {
+                let name = switch write.kind { case .put: "PutItem"; case .update: "UpdateItem"; case .delete: "DeleteItem" }
+                return Event(at: at, actor: actor, name: name, table: table, parameters: write.parameters(table: table),
+                             error: error, redelivered: redelivered, writes: [write])
+            }
+
+            /// A BatchWriteItem of puts and deletes.
+            static func batchWrite(_ at: String, _ actor: Actor, _ writes: [Write], table: String = "Orders") -> Event {
+                Event(at: at, actor: actor, name: "BatchWriteItem", table: table,
+                      parameters: Write.batchParameters(writes, table: table), writes: writes)
+            }
         }
+
+        /// One item write as the script states it. Both sides of the evidence come from it: the
+        /// call's requestParameters in CloudTrail and, when the call succeeds, the change it causes
+        /// in the stream (`DemoStream`), which is therefore never read back out of the CloudTrail.
+        struct Write {
+            enum Kind {
+                /// The item's attribute names, keys included (CloudTrail logs the names only).
+                case put(item: [String])
+                /// `SET #p = :p, …`: (placeholder, attribute name) pairs in expression order.
+                case update(set: [(placeholder: String, name: String)])
+                case delete
+            }
+
+            var kind: Kind
+            /// Key attributes in request order; every value a string (S).
+            var key: [(name: String, value: String)]
+            var condition: String? = nil
+
+            static func put(_ key: [(name: String, value: String)], item: [String], condition: String? = nil) -> Write {
+                Write(kind: .put(item: item), key: key, condition: condition)
+            }
+
+            static func update(_ key: [(name: String, value: String)], set: [(placeholder: String, name: String)],
+                               condition: String? = nil) -> Write {
+                Write(kind: .update(set: set), key: key, condition: condition)
+            }
+
+            static func delete(_ key: [(name: String, value: String)]) -> Write { Write(kind: .delete, key: key) }
+
+            /// The key as CloudTrail logs it: `{"customerId":"C-1001","orderId":"O-77"}`.
+            var keyJSON: String { "{" + key.map { jsonString($0.name) + ":" + jsonString($0.value) }.joined(separator: ",") + "}" }
+
+            /// requestParameters of the single-item call.
+            func parameters(table: String) -> String {
+                var text = #"{"tableName":"# + jsonString(table) + #","key":"# + keyJSON
+                switch kind {
+                case .put(let item):
+                    text += #","item":["# + item.map(jsonString).joined(separator: ",") + "]"
+                case .update(let set):
+                    let expression = "SET " + set.map { "\($0.placeholder) = :\($0.placeholder.dropFirst())" }.joined(separator: ", ")
+                    text += #","updateExpression":"# + jsonString(expression)
+                case .delete:
+                    break
+                }
+                if let condition { text += #","conditionExpression":"# + jsonString(condition) }
+                if case .update(let set) = kind {
+                    text += #","expressionAttributeNames":{"# + set.map { jsonString($0.placeholder) + ":" + jsonString($0.name) }.joined(separator: ",") + "}"
+                }
+                return text + "}"
+            }
+
+            /// requestParameters of a BatchWriteItem (puts and deletes only).
+            static func batchParameters(_ writes: [Write], table: String) -> String {
+                let requests = writes.map { write in
+                    switch write.kind {
+                    case .put(let item):
+                        #"{"putRequest":{"key":"# + write.keyJSON + #","item":["# + item.map(jsonString).joined(separator: ",") + "]}}"
+                    case .delete:
+                        #"{"deleteRequest":{"key":"# + write.keyJSON + "}}"
+                    case .update:
+                        preconditionFailure("BatchWriteItem has no updates")
+                    }
+                }
+                return #"{"requestItems":{"# + jsonString(table) + ":[" + requests.joined(separator: ",") + "]}}"
+            }
+        }
+
+        static func order(_ customerId: String, _ orderId: String) -> [(name: String, value: String)] {
+            [("customerId", customerId), ("orderId", orderId)]
+        }
+
+        /// The attributes of a new order.
+        static let newOrder = ["customerId", "orderId", "status", "total", "currency", "createdAt"]
 
         static let script: [Event] = [
             Event(at: "01:02:11", actor: .lambdaService, name: "AssumeRole",
@@ -1572,23 +1661,19 @@ extension CorpusGenerator {
                   response: ##"{"credentials":{"accessKeyId":"ASIA3XKQ7PZ2OA4LRM5Q","sessionToken":"IQoJb3JpZ2luX2VjEPb//////////wEaCWV1LXdlc3QtMSJHMEUCIQDdemoOnlyNotARealToken","expiration":"Nov 3, 2026, 1:02:11 PM"},"assumedRoleUser":{"assumedRoleId":"AROA3XKQ7PZ2MBV4HJT6N:orders-api","arn":"arn:aws:sts::111122223333:assumed-role/app-backend/orders-api"}}"##),
             Event(at: "01:02:14", actor: .ordersAPI, name: "GetItem", table: "Customers",
                   parameters: ##"{"tableName":"Customers","key":{"customerId":"C-1001"},"projectionExpression":"#e, #t","expressionAttributeNames":{"#e":"email","#t":"tier"}}"##),
-            Event(at: "01:02:15", actor: .ordersAPI, name: "PutItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1001","orderId":"O-77"},"item":["customerId","orderId","status","total","currency","createdAt"],"conditionExpression":"attribute_not_exists(orderId)"}"##),
+            .write("01:02:15", .ordersAPI, .put(order("C-1001", "O-77"), item: newOrder, condition: "attribute_not_exists(orderId)")),
             Event(at: "01:04:40", actor: .ordersAPI, name: "GetItem", table: "Orders",
                   parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1001","orderId":"O-77"},"consistentRead":true}"##),
             Event(at: "01:07:02", actor: .ordersAPI, name: "Query", table: "Orders",
                   parameters: ##"{"tableName":"Orders","keyConditionExpression":"#pk = :pk","expressionAttributeNames":{"#pk":"customerId"},"limit":25}"##),
-            Event(at: "01:09:30", actor: .ordersAPI, name: "PutItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1002","orderId":"O-78"},"item":["customerId","orderId","status","total","currency","createdAt"],"conditionExpression":"attribute_not_exists(orderId)"}"##),
-            Event(at: "01:12:48", actor: .ordersAPI, name: "UpdateItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1002","orderId":"O-78"},"updateExpression":"SET #st = :st, #u = :u","expressionAttributeNames":{"#st":"status","#u":"updatedAt"}}"##),
+            .write("01:09:30", .ordersAPI, .put(order("C-1002", "O-78"), item: newOrder, condition: "attribute_not_exists(orderId)")),
+            .write("01:12:48", .ordersAPI, .update(order("C-1002", "O-78"), set: [("#st", "status"), ("#u", "updatedAt")])),
             Event(at: "01:15:05", actor: .lambdaService, name: "AssumeRole",
                   parameters: ##"{"roleArn":"arn:aws:iam::111122223333:role/app-backend","roleSessionName":"refunds-api","durationSeconds":43200}"##,
                   response: ##"{"credentials":{"accessKeyId":"ASIA3XKQ7PZ2RFD2WKEJ","sessionToken":"IQoJb3JpZ2luX2VjEPb//////////wEaCWV1LXdlc3QtMSJGMEQCIBdemoOnlyNotARealToken","expiration":"Nov 3, 2026, 1:15:05 PM"},"assumedRoleUser":{"assumedRoleId":"AROA3XKQ7PZ2MBV4HJT6N:refunds-api","arn":"arn:aws:sts::111122223333:assumed-role/app-backend/refunds-api"}}"##),
             Event(at: "01:15:09", actor: .refundsAPI, name: "GetItem", table: "Orders",
                   parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1003","orderId":"O-91"}}"##),
-            Event(at: "01:21:33", actor: .ordersAPI, name: "PutItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1004","orderId":"O-102"},"item":["customerId","orderId","status","total","currency","createdAt"],"conditionExpression":"attribute_not_exists(orderId)"}"##),
+            .write("01:21:33", .ordersAPI, .put(order("C-1004", "O-102"), item: newOrder, condition: "attribute_not_exists(orderId)")),
             Event(at: "01:24:10", actor: .alice, name: "DescribeTable", table: "Orders",
                   parameters: ##"{"tableName":"Orders"}"##),
             Event(at: "01:24:25", actor: .alice, name: "DescribeContinuousBackups", table: "Orders",
@@ -1600,12 +1685,10 @@ extension CorpusGenerator {
                   parameters: ##"{"tableName":"Orders","indexName":"status-createdAt-index","keyConditionExpression":"#s = :s AND #c BETWEEN :from AND :to","expressionAttributeNames":{"#s":"status","#c":"createdAt"},"limit":500}"##),
             Event(at: "01:38:44", actor: .customersAPI, name: "GetItem", table: "Customers",
                   parameters: ##"{"tableName":"Customers","key":{"customerId":"C-1003"}}"##),
-            Event(at: "01:47:19", actor: .ordersAPI, name: "UpdateItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1003","orderId":"O-91"},"updateExpression":"SET #st = :st, #u = :u","expressionAttributeNames":{"#st":"status","#u":"updatedAt"}}"##),
+            .write("01:47:19", .ordersAPI, .update(order("C-1003", "O-91"), set: [("#st", "status"), ("#u", "updatedAt")])),
             Event(at: "02:05:13", actor: .ordersAPI, name: "GetItem", table: "Orders",
                   parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1001","orderId":"O-77"}}"##),
-            Event(at: "02:12:40", actor: .ordersAPI, name: "PutItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1005","orderId":"O-118"},"item":["customerId","orderId","status","total","currency","createdAt"],"conditionExpression":"attribute_not_exists(orderId)"}"##),
+            .write("02:12:40", .ordersAPI, .put(order("C-1005", "O-118"), item: newOrder, condition: "attribute_not_exists(orderId)")),
             Event(at: "02:26:05", actor: .ordersAPI, name: "BatchGetItem", table: "Orders",
                   parameters: ##"{"requestItems":{"Orders":{"keys":[{"customerId":"C-1001","orderId":"O-77"},{"customerId":"C-1002","orderId":"O-78"}]}}}"##),
             Event(at: "02:33:57", actor: .customersAPI, name: "GetItem", table: "Customers",
@@ -1629,18 +1712,16 @@ extension CorpusGenerator {
                   parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1003","orderId":"O-91"}}"##),
             Event(at: "02:44:40", actor: .attacker, name: "GetItem", table: "Customers",
                   parameters: ##"{"tableName":"Customers","key":{"customerId":"C-1001"}}"##),
-            Event(at: "02:47:12", actor: .attacker, name: "UpdateItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1001","orderId":"O-77"},"updateExpression":"SET #rs = :rs, #ra = :ra","expressionAttributeNames":{"#rs":"refundStatus","#ra":"refundAmount"}}"##,
-                  redelivered: true),
-            Event(at: "02:47:58", actor: .attacker, name: "UpdateItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1001","orderId":"O-77"},"updateExpression":"SET #rs = :rs, #ra = :ra","conditionExpression":"attribute_not_exists(#rs)","expressionAttributeNames":{"#rs":"refundStatus","#ra":"refundAmount"}}"##,
-                  error: APIError(code: "ConditionalCheckFailedException", message: "The conditional request failed")),
-            Event(at: "02:49:31", actor: .attacker, name: "DeleteItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1002","orderId":"O-78"}}"##),
-            Event(at: "02:49:36", actor: .attacker, name: "DeleteItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1003","orderId":"O-91"}}"##),
-            Event(at: "02:51:02", actor: .attacker, name: "BatchWriteItem", table: "Orders",
-                  parameters: ##"{"requestItems":{"Orders":[{"putRequest":{"key":{"customerId":"C-1001","orderId":"O-80"},"item":["customerId","orderId","status","total","refundStatus","refundAmount"]}},{"deleteRequest":{"key":{"customerId":"C-1004","orderId":"O-102"}}}]}}"##),
+            .write("02:47:12", .attacker, .update(order("C-1001", "O-77"), set: [("#rs", "refundStatus"), ("#ra", "refundAmount")]),
+                   redelivered: true),
+            .write("02:47:58", .attacker, .update(order("C-1001", "O-77"), set: [("#rs", "refundStatus"), ("#ra", "refundAmount")], condition: "attribute_not_exists(#rs)"),
+                   error: APIError(code: "ConditionalCheckFailedException", message: "The conditional request failed")),
+            .write("02:49:31", .attacker, .delete(order("C-1002", "O-78"))),
+            .write("02:49:36", .attacker, .delete(order("C-1003", "O-91"))),
+            .batchWrite("02:51:02", .attacker, [
+                .put(order("C-1001", "O-80"), item: ["customerId", "orderId", "status", "total", "refundStatus", "refundAmount"]),
+                .delete(order("C-1004", "O-102")),
+            ]),
             Event(at: "02:55:14", actor: .attacker, name: "UpdateContinuousBackups", table: "Customers",
                   parameters: ##"{"tableName":"Customers","pointInTimeRecoverySpecification":{"pointInTimeRecoveryEnabled":false}}"##,
                   error: APIError(code: "AccessDeniedException",
@@ -1653,12 +1734,10 @@ extension CorpusGenerator {
                   parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1001","orderId":"O-77"}}"##),
             Event(at: "03:10:45", actor: .ordersAPI, name: "Query", table: "Orders",
                   parameters: ##"{"tableName":"Orders","keyConditionExpression":"#pk = :pk","expressionAttributeNames":{"#pk":"customerId"},"limit":25}"##),
-            Event(at: "03:18:05", actor: .ordersAPI, name: "UpdateItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1005","orderId":"O-118"},"updateExpression":"SET #st = :st, #u = :u","expressionAttributeNames":{"#st":"status","#u":"updatedAt"}}"##),
+            .write("03:18:05", .ordersAPI, .update(order("C-1005", "O-118"), set: [("#st", "status"), ("#u", "updatedAt")])),
             Event(at: "03:29:30", actor: .customersAPI, name: "GetItem", table: "Customers",
                   parameters: ##"{"tableName":"Customers","key":{"customerId":"C-1005"}}"##),
-            Event(at: "03:41:12", actor: .ordersAPI, name: "PutItem", table: "Orders",
-                  parameters: ##"{"tableName":"Orders","key":{"customerId":"C-1006","orderId":"O-131"},"item":["customerId","orderId","status","total","currency","createdAt"],"conditionExpression":"attribute_not_exists(orderId)"}"##),
+            .write("03:41:12", .ordersAPI, .put(order("C-1006", "O-131"), item: newOrder, condition: "attribute_not_exists(orderId)")),
             Event(at: "03:52:37", actor: .alice, name: "DescribeContinuousBackups", table: "Orders",
                   parameters: ##"{"tableName":"Orders"}"##),
             Event(at: "03:53:02", actor: .alice, name: "DescribeTable", table: "Orders",

@@ -1,7 +1,9 @@
 /// The demo incident's change data: a DynamoDB stream consumer's archive of Lambda events for
-/// table Orders, derived by replaying the incident's own successful CloudTrail writes to Orders,
-/// so the two sides agree the way real evidence would (same keys, same seconds, images that
-/// follow each update expression).
+/// table Orders. It replays the writes the script's successful calls make to Orders (each
+/// `DemoIncidentScript.Write`), so the two sides agree the way real evidence would (same keys,
+/// same seconds, images that follow each request). It is built from the script alone, never by
+/// reading the incident's CloudTrail back with the normaliser or attribution: a demo built with
+/// the code it demonstrates could not show that code's mistakes.
 enum DemoStream {
     static let path = "AWSLambda/orders-stream-archiver/2026/11/03/orders-stream-events.json"
     static let streamARN = "arn:aws:dynamodb:eu-west-1:111122223333:table/Orders/stream/2026-10-01T09:12:44.311"
@@ -20,64 +22,52 @@ enum DemoStream {
         }
     }
 
-    static func file(from cloudTrailFiles: [(path: String, bytes: [UInt8])]) -> (path: String, bytes: [UInt8]) {
-        var writes: [(time: String, order: Int, eventID: String, operation: String, key: [ItemKey.Attribute], names: JSON?)] = []
-        var seen = Set<String>()  // CloudTrail redelivers some records: each call wrote once
-        for file in cloudTrailFiles {
-            guard let records = (try? JSONParser.parse(file.bytes))?["Records"]?.array else { continue }
-            for record in records {
-                guard let object = record.object else { continue }
-                let e = CloudTrailNormaliser.normalise(object)
-                guard e.errorCode == nil, let time = e.eventTime, let id = e.eventID, seen.insert(id).inserted else { continue }
-                for access in e.itemAccesses where access.table.name == "Orders" {
-                    guard let key = access.key, Attribution.operationKind(access.operation) != nil else { continue }
-                    writes.append((time, writes.count, id, access.operation, key,
-                                   access.attributeNames.flatMap { try? JSONParser.parse($0) }))
-                }
-            }
-        }
-        writes.sort { ($0.time, $0.order) < ($1.time, $1.order) }
+    /// The stream file for the script's calls (as `DemoIncidentScript.render` returns them).
+    static func file(from calls: [CorpusGenerator.DemoIncidentScript.Rendered]) -> (path: String, bytes: [UInt8]) {
+        // Failed calls change nothing; a call's writes happen in request order.
+        let writes = calls.enumerated()
+            .filter { $0.element.event.error == nil && $0.element.event.table == "Orders" }
+            .sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }
+            .flatMap { call in call.element.event.writes.map { (call: call.element, write: $0) } }
         var items: [String: [String: String]] = [:]
         var records: [String] = []
         var sequence: UInt64 = 31_000_000_000
-        for w in writes {
-            let keyText = ItemKey.canonical(w.key)
-            let typedKey = "{" + w.key.map { "\"\($0.name)\":{\"S\":\(jsonString($0.value))}" }.joined(separator: ",") + "}"
+        for (call, write) in writes {
+            let keyText = ItemKey.canonical(write.key.map { ItemKey.Attribute(name: $0.name, type: nil, value: $0.value) })
+            let time = CorpusGenerator.UTC.iso(call.time)
+            let typedKey = "{" + write.key.map { "\"\($0.name)\":{\"S\":\(jsonString($0.value))}" }.joined(separator: ",") + "}"
             func image(_ attributes: [String: String]) -> String {
-                "{" + (w.key.map { "\"\($0.name)\":{\"S\":\(jsonString($0.value))}" }
+                "{" + (write.key.map { "\"\($0.name)\":{\"S\":\(jsonString($0.value))}" }
                        + attributes.keys.sorted().map { "\(jsonString($0)):\(attributes[$0]!)" }).joined(separator: ",") + "}"
             }
             // Items the incident touches without creating them existed before the evidence starts.
             let before = items[keyText] ?? ["status": value("status", key: keyText), "total": value("total", key: keyText),
                                             "currency": value("currency", key: keyText)]
-            let existed = items[keyText] != nil || w.operation != "PutItem" && w.operation != "Put"
-            var after: [String: String]? = before
-            switch Attribution.operationKind(w.operation) {
-            case "put":
+            let existed: Bool
+            let after: [String: String]?
+            switch write.kind {
+            case .put(let item):
+                existed = items[keyText] != nil
+                let keyNames = Set(write.key.map(\.name))
                 var fresh: [String: String] = [:]
-                let keyNames = Set(w.key.map(\.name))
-                for name in (w.names?.array ?? []).compactMap(\.string) where !keyNames.contains(name) {
-                    fresh[name] = value(name, key: keyText, time: w.time)
-                }
+                for name in item where !keyNames.contains(name) { fresh[name] = value(name, key: keyText, time: time) }
                 after = fresh
-            case "update":
+            case .update(let set):
+                existed = true
                 var updated = before
-                if case .touches(let names) = Attribution.declared(w.names) {
-                    for name in names.sorted() { updated[name] = value(name, key: keyText, time: w.time) }
-                }
+                for (_, name) in set { updated[name] = value(name, key: keyText, time: time) }
                 after = updated
-            default:
+            case .delete:
+                existed = true
                 after = nil
             }
             let type = after == nil ? "REMOVE" : (existed ? "MODIFY" : "INSERT")
-            guard existed || after != nil else { continue }
             sequence += 1_000_017
-            let seconds = Timestamp.epochSeconds(w.time) ?? 0
-            var dynamodb = "\"ApproximateCreationDateTime\":\(seconds),\"Keys\":\(typedKey)"
+            var dynamodb = "\"ApproximateCreationDateTime\":\(call.time),\"Keys\":\(typedKey)"
             if let after { dynamodb += ",\"NewImage\":\(image(after))" }
             if existed { dynamodb += ",\"OldImage\":\(image(before))" }
             dynamodb += ",\"SequenceNumber\":\"4000000\(String(sequence).count < 14 ? String(repeating: "0", count: 14 - String(sequence).count) : "")\(sequence)\",\"SizeBytes\":\(90 + (after ?? before).count * 17),\"StreamViewType\":\"NEW_AND_OLD_IMAGES\""
-            let streamID = hexString(Array(SHA256Hasher.digest(of: Array(("demo-stream:" + w.eventID + keyText).utf8)).prefix(16)))
+            let streamID = hexString(Array(SHA256Hasher.digest(of: Array(("demo-stream:" + call.eventID + keyText).utf8)).prefix(16)))
             records.append(#"{"eventID":"\#(streamID)","eventName":"\#(type)","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":"eu-west-1","dynamodb":{\#(dynamodb)},"eventSourceARN":"\#(streamARN)"}"#)
             items[keyText] = after
         }
