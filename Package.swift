@@ -11,7 +11,6 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ddbtrail", targets: ["ddbtrail"]),
-        .library(name: "DDBTrailCore", targets: ["DDBTrailCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,17 +37,22 @@ let package = Package(
             swiftSettings: releaseSettings,
             plugins: ["EmbedSQL"]
         ),
+        // Synthetic evidence (benchmark corpus, change workload, attack case, the demo incident):
+        // test and demo tooling, kept out of DDBTrailCore. Nothing in Core depends on it.
+        .target(name: "DDBTrailSynthetic", dependencies: ["DDBTrailCore", "CZlib"]),
         .executableTarget(
             name: "ddbtrail",
             dependencies: [
                 "DDBTrailCore",
+                "DDBTrailSynthetic",
                 "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "DDBTrailSQLiteTests", dependencies: ["DDBTrailSQLite"]),
-        .testTarget(name: "DDBTrailCoreTests", dependencies: ["DDBTrailCore", "DDBTrailSQLite"],
+        .testTarget(name: "DDBTrailCoreTests", dependencies: ["DDBTrailCore", "DDBTrailSQLite", "DDBTrailSynthetic"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "DDBTrailSyntheticTests", dependencies: ["DDBTrailSynthetic", "DDBTrailCore", "DDBTrailSQLite"]),
+        .testTarget(name: "CLITests", dependencies: ["ddbtrail"]),
     ]
 )

@@ -1,4 +1,5 @@
 import DDBTrailSQLite
+import DDBTrailSynthetic
 import Foundation
 import Testing
 @testable import DDBTrailCore
@@ -21,10 +22,16 @@ import Testing
     static func findings() throws -> (AttackCase.Truth, [Finding]) { try shared.get() }
 
     static func run() throws -> (AttackCase.Truth, [Finding]) {
-        let imported = try AttackCaseTests.imported.get()  // the case AttackCaseTests imports, shared
-        let db = try CaseDatabase.openForQuery(path: imported.dbPath)
+        // The same case AttackCaseTests (DDBTrailSyntheticTests) checks, written and imported here
+        // on its own: test targets cannot share it.
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let truth = try AttackCase.write(to: directory + "/evidence")
+        let importer = try Importer(database: try CaseDatabase.openForImport(path: directory + "/case.db"), observer: nil)
+        _ = try importer.importFiles(Importer.expand([directory + "/evidence"]).files)
+        let db = try CaseDatabase.openForQuery(path: directory + "/case.db")
         let rows = try Detection.run(db, catalog: QueryCatalog(), settings: Detection.Settings())
-        return (imported.truth, rows.map { Finding(values: Dictionary(uniqueKeysWithValues: zip(Detection.columns, $0))) })
+        return (truth, rows.map { Finding(values: Dictionary(uniqueKeysWithValues: zip(Detection.columns, $0))) })
     }
 
     /// (step, rule, severity at least) — the finding that must report each step.

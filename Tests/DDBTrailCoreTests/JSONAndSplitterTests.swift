@@ -1,5 +1,6 @@
 import Testing
 @testable import DDBTrailCore
+@testable import DDBTrailSynthetic
 
 /// Hands out bytes a few at a time, so the splitter's refill paths run.
 final class TrickleBytes: ByteReading {

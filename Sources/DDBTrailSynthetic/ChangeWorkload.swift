@@ -1,3 +1,4 @@
+import DDBTrailCore
 import Foundation
 
 /// A generated DynamoDB workload where the truth is known: CloudTrail data events, the stream

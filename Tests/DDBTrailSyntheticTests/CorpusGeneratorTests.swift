@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import DDBTrailCore
+@testable import DDBTrailSynthetic
 
 /// Checks the synthetic corpus and the committed demo incident.
 ///

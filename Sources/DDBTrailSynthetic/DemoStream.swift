@@ -1,3 +1,5 @@
+import DDBTrailCore
+
 /// The demo incident's change data: a DynamoDB stream consumer's archive of Lambda events for
 /// table Orders. It replays the writes the script's successful calls make to Orders (each
 /// `DemoIncidentScript.Write`), so the two sides agree the way real evidence would (same keys,

@@ -1,4 +1,4 @@
-import CCrypto
+import DDBTrailCore
 import Foundation
 
 // Synthetic CloudTrail evidence: a large, reproducible corpus for benchmarks and the small
@@ -1510,23 +1510,9 @@ extension CorpusGenerator {
 
     // MARK: - SHA-256
 
-    /// Lower-case hex SHA-256 (OpenSSL's EVP_Digest), as digest files record log file hashes.
+    /// Lower-case hex SHA-256, as digest files record log file hashes.
     static func sha256Hex(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: 64)
-        var length: UInt32 = 0
-        let ok = bytes.withUnsafeBytes { input in
-            digest.withUnsafeMutableBufferPointer { output in
-                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
-            }
-        }
-        precondition(ok == 1 && length == 32, "EVP_Digest(SHA-256) failed")
-        let hex: StaticString = "0123456789abcdef"
-        var text = JSONText(capacity: 64)
-        for b in digest.prefix(32) {
-            text.byte(hex.utf8Start[Int(b >> 4)])
-            text.byte(hex.utf8Start[Int(b & 0xF)])
-        }
-        return String(decoding: text.bytes, as: UTF8.self)
+        hexString(SHA256Hasher.digest(of: bytes))
     }
 
     // MARK: - The demo incident

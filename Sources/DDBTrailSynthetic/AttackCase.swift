@@ -1,3 +1,4 @@
+import DDBTrailCore
 import Foundation
 
 /// A generated case with known truth: a week of ordinary DynamoDB traffic in one account, and on
