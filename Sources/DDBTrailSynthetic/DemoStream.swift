@@ -25,7 +25,7 @@ enum DemoStream {
     }
 
     /// The stream file for the script's calls (as `DemoIncidentScript.render` returns them).
-    static func file(from calls: [CorpusGenerator.DemoIncidentScript.Rendered]) -> (path: String, bytes: [UInt8]) {
+    static func file(from calls: [DemoIncidentScript.Rendered]) -> (path: String, bytes: [UInt8]) {
         // Failed calls change nothing; a call's writes happen in request order.
         let writes = calls.enumerated()
             .filter { $0.element.event.error == nil && $0.element.event.table == "Orders" }
@@ -36,7 +36,7 @@ enum DemoStream {
         var sequence: UInt64 = 31_000_000_000
         for (call, write) in writes {
             let keyText = ItemKey.canonical(write.key.map { ItemKey.Attribute(name: $0.name, type: nil, value: $0.value) })
-            let time = CorpusGenerator.UTC.iso(call.time)
+            let time = UTC.iso(call.time)
             let typedKey = "{" + write.key.map { "\"\($0.name)\":{\"S\":\(jsonString($0.value))}" }.joined(separator: ",") + "}"
             func image(_ attributes: [String: String]) -> String {
                 "{" + (write.key.map { "\"\($0.name)\":{\"S\":\(jsonString($0.value))}" }

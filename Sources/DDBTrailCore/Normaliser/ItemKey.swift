@@ -143,7 +143,7 @@ public func jsonString(_ s: String) -> String {
 }
 
 /// Appends the JSON string literal for `s` to `out`: `"`, `\` and control characters escaped.
-func appendJSONString(_ s: String, to out: inout [UInt8]) {
+package func appendJSONString(_ s: String, to out: inout [UInt8]) {
     var s = s
     s.withUTF8 { b in
         out.append(0x22)
