@@ -29,13 +29,14 @@ let package = Package(
         .systemLibrary(name: "CJemalloc", path: "Sources/CJemalloc",
                        providers: [.apt(["libjemalloc-dev"])]),
         .target(name: "DDBTrailSQLite", dependencies: ["CSQLite"], swiftSettings: releaseSettings),
-        .executableTarget(name: "embed-sql", path: "Tools/embed-sql"),
-        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["embed-sql"]),
+        // Embeds data files into a target (the .sql files into Core, the demo evidence into the CLI).
+        .executableTarget(name: "embed-files", path: "Tools/embed-files"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
         .target(
             name: "DDBTrailCore",
             dependencies: ["DDBTrailSQLite", "CZlib", "CCrypto"],
             swiftSettings: releaseSettings,
-            plugins: ["EmbedSQL"]
+            plugins: ["EmbedFiles"]
         ),
         // Synthetic evidence (benchmark corpus, change workload, attack case, the demo incident):
         // test and demo tooling, kept out of DDBTrailCore. Nothing in Core depends on it.
@@ -47,7 +48,8 @@ let package = Package(
                 "DDBTrailSynthetic",
                 "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["EmbedFiles"]
         ),
         .testTarget(name: "DDBTrailSQLiteTests", dependencies: ["DDBTrailSQLite"]),
         .testTarget(name: "DDBTrailCoreTests", dependencies: ["DDBTrailCore", "DDBTrailSQLite", "DDBTrailSynthetic"],

@@ -130,7 +130,7 @@ enum CrossAccountChain {
 
     @Test func demoIncidentLambdaSessionsAndLeakedUserKey() throws {
         let c = try Case()
-        _ = try DemoIncident.extract(to: c.directory + "/evidence")
+        _ = try copyDemoIncident(to: c.directory + "/evidence")
         try c.importPaths([c.directory + "/evidence"])
         let db = try c.idDatabase()
         // Two AssumeRole calls by lambda.amazonaws.com issued the orders-api and refunds-api keys.
@@ -168,7 +168,7 @@ enum CrossAccountChain {
 
     @Test func demoIncidentPrincipalReport() throws {
         let c = try Case()
-        _ = try DemoIncident.extract(to: c.directory + "/evidence")
+        _ = try copyDemoIncident(to: c.directory + "/evidence")
         try c.importPaths([c.directory + "/evidence"])
         let db = try c.idDatabase()
         let report = try IdentityResolver.report(db, who: "svc-reporting")
