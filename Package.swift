@@ -22,12 +22,6 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto",
                        providers: [.apt(["libssl-dev"])]),
-        // The executable's malloc. Parsing allocates and frees a few dozen small objects per
-        // record on two threads; with glibc's allocator the import spent a sixth of its reading
-        // thread in malloc and free (chunk consolidation among it). jemalloc: ~10% less CPU
-        // for a CloudTrail import, ~13% less for a change import (README, Speed).
-        .systemLibrary(name: "CJemalloc", path: "Sources/CJemalloc",
-                       providers: [.apt(["libjemalloc-dev"])]),
         .target(name: "DDBTrailSQLite", dependencies: ["CSQLite"], swiftSettings: releaseSettings),
         // Embeds data files into a target (the .sql files into Core, the demo evidence into the CLI).
         .executableTarget(name: "embed-files", path: "Tools/embed-files"),
@@ -46,9 +40,15 @@ let package = Package(
             dependencies: [
                 "DDBTrailCore",
                 "DDBTrailSynthetic",
-                "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            // The executable's malloc (package libjemalloc-dev): linked, it replaces the C library's
+            // malloc for the whole process; no symbol of it is used by name. Parsing allocates and
+            // frees a few dozen small objects per record on two threads; with glibc's allocator the
+            // import spent a sixth of its reading thread in malloc and free (chunk consolidation
+            // among it). jemalloc: ~10% less CPU for a CloudTrail import, ~13% less for a change
+            // import (README, Speed).
+            linkerSettings: [.linkedLibrary("jemalloc")],
             plugins: ["EmbedFiles"]
         ),
         .testTarget(name: "DDBTrailSQLiteTests", dependencies: ["DDBTrailSQLite"]),
