@@ -11,7 +11,6 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ddbtrail", targets: ["ddbtrail"]),
-        .library(name: "DDBTrailCore", targets: ["DDBTrailCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,32 +22,39 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto",
                        providers: [.apt(["libssl-dev"])]),
-        // The executable's malloc. Parsing allocates and frees a few dozen small objects per
-        // record on two threads; with glibc's allocator the import spent a sixth of its reading
-        // thread in malloc and free (chunk consolidation among it). jemalloc: ~10% less CPU
-        // for a CloudTrail import, ~13% less for a change import (README, Speed).
-        .systemLibrary(name: "CJemalloc", path: "Sources/CJemalloc",
-                       providers: [.apt(["libjemalloc-dev"])]),
         .target(name: "DDBTrailSQLite", dependencies: ["CSQLite"], swiftSettings: releaseSettings),
-        .executableTarget(name: "embed-sql", path: "Tools/embed-sql"),
-        .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["embed-sql"]),
+        // Embeds data files into a target (the .sql files into Core, the demo evidence into the CLI).
+        .executableTarget(name: "embed-files", path: "Tools/embed-files"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
         .target(
             name: "DDBTrailCore",
             dependencies: ["DDBTrailSQLite", "CZlib", "CCrypto"],
             swiftSettings: releaseSettings,
-            plugins: ["EmbedSQL"]
+            plugins: ["EmbedFiles"]
         ),
+        // Synthetic evidence (benchmark corpus, change workload, attack case, the demo incident):
+        // test and demo tooling, kept out of DDBTrailCore. Nothing in Core depends on it.
+        .target(name: "DDBTrailSynthetic", dependencies: ["DDBTrailCore", "CZlib"]),
         .executableTarget(
             name: "ddbtrail",
             dependencies: [
                 "DDBTrailCore",
-                "CJemalloc",
+                "DDBTrailSynthetic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The executable's malloc (package libjemalloc-dev): linked, it replaces the C library's
+            // malloc for the whole process; no symbol of it is used by name. Parsing allocates and
+            // frees a few dozen small objects per record on two threads; with glibc's allocator the
+            // import spent a sixth of its reading thread in malloc and free (chunk consolidation
+            // among it). jemalloc: ~10% less CPU for a CloudTrail import, ~13% less for a change
+            // import (README, Speed).
+            linkerSettings: [.linkedLibrary("jemalloc")],
+            plugins: ["EmbedFiles"]
         ),
         .testTarget(name: "DDBTrailSQLiteTests", dependencies: ["DDBTrailSQLite"]),
-        .testTarget(name: "DDBTrailCoreTests", dependencies: ["DDBTrailCore", "DDBTrailSQLite"],
+        .testTarget(name: "DDBTrailCoreTests", dependencies: ["DDBTrailCore", "DDBTrailSQLite", "DDBTrailSynthetic"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "DDBTrailSyntheticTests", dependencies: ["DDBTrailSynthetic", "DDBTrailCore", "DDBTrailSQLite"]),
+        .testTarget(name: "CLITests", dependencies: ["ddbtrail"]),
     ]
 )

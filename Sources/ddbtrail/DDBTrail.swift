@@ -1,6 +1,4 @@
 import ArgumentParser
-// Links jemalloc as the process's malloc (Package.swift says why); no symbol of it is used by name.
-import CJemalloc
 import DDBTrailCore
 
 @main

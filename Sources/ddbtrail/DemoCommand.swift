@@ -46,11 +46,11 @@ struct DemoCommand: ParsableCommand {
         print("""
 
             Streams say what changed but never who; CloudTrail says who but never the values. Joined:
-            $ ddbtrail item --db \(db) --table Orders --key customerId=C-1001 --key orderId=O-77   (changes only)
+            $ ddbtrail item --db \(db) \(DemoIncident.itemArguments)   (changes only)
 
             """)
         guard let timeline = QueryFile.embedded("item-history") else { throw QueryError("item-history query is missing") }
-        let selector = try ItemSelector(table: DemoIncident.table, keys: ["customerId=C-1001", "orderId=O-77"])
+        let selector = try ItemSelector(table: DemoIncident.table, keys: DemoIncident.keySelectors)
         let timelineRows = try QueryRunner.prepare(query, query: timeline, arguments: ["table": selector.table, "key": selector.parameterText])
         let changeColumns = ["time", "change_type", "principal_arn", "source_ip", "diff", "attribution", "confidence"]
             .compactMap { timelineRows.columnNames.firstIndex(of: $0) }
@@ -62,7 +62,7 @@ struct DemoCommand: ParsableCommand {
         }
         changesOut.finish()
         out.flush()
-        print("\n$ ddbtrail state --db \(db) --table Orders --key customerId=C-1001 --key orderId=O-77 --at 2026-11-03T02:47:00Z   (and 02:48:00Z)\n")
+        print("\n$ ddbtrail state --db \(db) \(DemoIncident.itemArguments) --at 2026-11-03T02:47:00Z   (and 02:48:00Z)\n")
         let stateOut = ResultRenderer(columns: ["at", "state", "item", "principal_arn"], options: RenderOptions(format: .table), sink: out)
         for instant in ["2026-11-03T02:47:00Z", "2026-11-03T02:48:00Z"] {
             let row = try ItemState.at(query, selector: selector, at: instant)
@@ -84,7 +84,7 @@ struct DemoCommand: ParsableCommand {
         out.flush()
         print("""
 
-            Next: `ddbtrail investigate --list`, `ddbtrail detect --db \(db) --format jsonl`, `ddbtrail item --db \(db) --table Orders --key customerId=C-1001 --key orderId=O-77 --format jsonl`,
+            Next: `ddbtrail investigate --list`, `ddbtrail detect --db \(db) --format jsonl`, `ddbtrail item --db \(db) \(DemoIncident.itemArguments) --format jsonl`,
             `ddbtrail sql --db \(db) "SELECT * FROM principals"`, or `--format csv|json|jsonl` on any query.
             """)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DDBTrailCore
+import DDBTrailSynthetic
 import Foundation
 
 struct GenerateCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import DDBTrailSQLite
+import DDBTrailSynthetic
 import Foundation
 import Testing
 @testable import DDBTrailCore

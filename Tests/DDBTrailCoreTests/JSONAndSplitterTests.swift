@@ -1,5 +1,6 @@
 import Testing
 @testable import DDBTrailCore
+@testable import DDBTrailSynthetic
 
 /// Hands out bytes a few at a time, so the splitter's refill paths run.
 final class TrickleBytes: ByteReading {
@@ -229,7 +230,7 @@ func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawEle
 /// The word-at-a-time scans must find exactly what a byte-by-byte loop finds, at every
 /// alignment and with specials at every position of a word.
 @Test func byteScanAgreesWithAByteLoop() {
-    var rng = CorpusGenerator.SplitMix64(seed: 7)
+    var rng = SplitMix64(seed: 7)
     let alphabet: [UInt8] = [0x22, 0x5C, 0x1F, 0x00, 0x20, 0x21, 0x7F, 0x80, 0xC3, 0xFF, 0x61, 0x5B, 0x5D, 0x7B]
     for _ in 0..<3_000 {
         let count = Int(rng.next() % 40)
@@ -265,7 +266,7 @@ func split(_ source: ByteReading, _ layout: Layout) throws -> (elements: [RawEle
 }
 
 @Test func utf8CheckAgreesWithTheStandardLibrary() {
-    var rng = CorpusGenerator.SplitMix64(seed: 11)
+    var rng = SplitMix64(seed: 11)
     let pieces: [[UInt8]] = [[0xC3, 0xA9], [0xE2, 0x80, 0xAF], [0xF0, 0x9F, 0x98, 0x80], [0xC3], [0xE2, 0x80], [0x80],
                              [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xFF], [0xF4, 0x90, 0x80, 0x80]]
     #expect(ByteScan.isValidUTF8([]))

@@ -1,7 +1,7 @@
 import CCrypto
 
 /// Incremental SHA-256 over the system's libcrypto (fast, hardware-accelerated where available).
-final class SHA256Hasher {
+package final class SHA256Hasher {
     private let context: OpaquePointer
 
     init() {
@@ -27,7 +27,7 @@ final class SHA256Hasher {
         return hexString(digest)
     }
 
-    static func digest(of bytes: [UInt8]) -> [UInt8] {
+    package static func digest(of bytes: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         bytes.withUnsafeBytes { b in
@@ -37,7 +37,7 @@ final class SHA256Hasher {
     }
 }
 
-func hexString(_ bytes: [UInt8]) -> String {
+package func hexString(_ bytes: [UInt8]) -> String {
     let digits = JSONWriter.hexDigits
     var out = [UInt8]()
     out.reserveCapacity(bytes.count * 2)

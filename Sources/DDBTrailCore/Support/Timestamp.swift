@@ -141,7 +141,7 @@ public enum Timestamp {
     }
 
     // Howard Hinnant's days-from-civil algorithm (proleptic Gregorian calendar).
-    static func days(fromCivil year: Int64, _ month: Int, _ day: Int) -> Int64 {
+    package static func days(fromCivil year: Int64, _ month: Int, _ day: Int) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -151,7 +151,7 @@ public enum Timestamp {
         return era * 146097 + doe - 719468
     }
 
-    static func civil(fromDays days: Int64) -> (Int64, Int, Int) {
+    package static func civil(fromDays days: Int64) -> (Int64, Int, Int) {
         let z = days + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097

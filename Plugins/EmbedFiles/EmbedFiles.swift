@@ -1,11 +1,13 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the target's `.sql` files (schema and canned queries, reached through relative
-/// symlinks) and the bundled demo evidence into the binary as one generated Swift file, so the
-/// executable works from any directory and `.build` can be deleted.
+/// Embeds a target's data files into its binary as one generated Swift file (an internal
+/// `EmbeddedFiles` enum, one per module), so the executable works from any directory and `.build`
+/// can be deleted. Embedded: every `.sql` file (DDBTrailCore: the schema and canned queries,
+/// reached through the relative symlinks `SQL/schema` and `SQL/queries`) and every `.json` file
+/// under a `Demo/` folder (ddbtrail: the demo evidence, through the symlink `Demo -> ../../demo`).
 @main
-struct EmbedSQL: BuildToolPlugin {
+struct EmbedFiles: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         guard let module = target.sourceModule else { return [] }
         let root = module.directoryURL.standardizedFileURL.path
@@ -19,7 +21,7 @@ struct EmbedSQL: BuildToolPlugin {
         return [
             .buildCommand(
                 displayName: "Embedding \(inputs.count) files into \(target.name)",
-                executable: try context.tool(named: "embed-sql").url,
+                executable: try context.tool(named: "embed-files").url,
                 arguments: arguments,
                 inputFiles: inputs,
                 outputFiles: [output]

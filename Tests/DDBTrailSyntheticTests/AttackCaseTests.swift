@@ -2,6 +2,7 @@ import DDBTrailSQLite
 import Foundation
 import Testing
 @testable import DDBTrailCore
+@testable import DDBTrailSynthetic
 
 /// Where the suite's shared case lives; removed when the test process exits (it is about 100 MB).
 nonisolated(unsafe) private var importedAttackCaseDirectory: String?
@@ -14,7 +15,7 @@ struct ImportedAttackCase: Sendable {
     let files: [FileSummary]
 
     static func make() throws -> ImportedAttackCase {
-        let directory = try temporaryDirectory()
+        let directory = try CorpusGeneratorTests.temporaryDirectory("attack")
         importedAttackCaseDirectory = directory
         atexit {
             if let directory = importedAttackCaseDirectory { try? FileManager.default.removeItem(atPath: directory) }
@@ -55,8 +56,8 @@ struct ImportedAttackCase: Sendable {
 
     @Test func sameSeedGivesTheSameBytesAndAnotherSeedDoesNot() throws {
         let c = try fixture()
-        let again = try temporaryDirectory()
-        let other = try temporaryDirectory()
+        let again = try CorpusGeneratorTests.temporaryDirectory("attack")
+        let other = try CorpusGeneratorTests.temporaryDirectory("attack")
         defer {
             try? FileManager.default.removeItem(atPath: again)
             try? FileManager.default.removeItem(atPath: other)
@@ -79,7 +80,7 @@ struct ImportedAttackCase: Sendable {
     }
 
     @Test func theAttackIsOnTheLastDay() throws {
-        let directory = try temporaryDirectory()
+        let directory = try CorpusGeneratorTests.temporaryDirectory("attack")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let truth = try AttackCase.write(to: directory, seed: 5, days: 2)
         #expect(truth.step("recon")?.start == "2026-11-11T22:03:11Z")

@@ -1,10 +1,10 @@
 import Foundation
 import Testing
-@testable import DDBTrailCore
+@testable import DDBTrailSynthetic
 
 /// Checks the synthetic corpus and the committed demo incident.
 ///
-/// Set `DDBTRAIL_RECORD_DEMO=1` to rewrite `Sources/DDBTrailCore/Demo/incident/` from
+/// Set `DDBTRAIL_RECORD_DEMO=1` to rewrite `demo/incident/` from
 /// `CorpusGenerator.writeDemoIncident` (then review the diff).
 @Suite struct CorpusGeneratorTests {
     // MARK: Helpers
@@ -264,7 +264,7 @@ import Testing
 
     static var committedDemo: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/DDBTrailCore/Demo/incident").path
+            .appendingPathComponent("demo/incident").path
     }
 
     @Test func committedDemoIncidentMatchesGenerator() throws {

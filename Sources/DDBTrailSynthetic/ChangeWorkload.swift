@@ -1,3 +1,4 @@
+import DDBTrailCore
 import Foundation
 
 /// A generated DynamoDB workload where the truth is known: CloudTrail data events, the stream
@@ -61,7 +62,7 @@ public struct ChangeWorkload: Sendable {
 
     static func run(seed: UInt64, steps: Int, event emitEvent: (String) -> Void, record emitRecord: (String) -> Void,
                     truth setTruth: (String, String?) -> Void, indistinguishable addIndistinguishable: (String) -> Void) {
-        var rng = CorpusGenerator.SplitMix64(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var items: [String: [String: String]] = [:]   // key text → attribute → typed JSON value
         var keys: [String] = []
         let principals = ["orders-api", "refunds-worker", "support-console", "etl-nightly", "fraud-review"]
