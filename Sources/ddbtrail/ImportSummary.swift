@@ -9,13 +9,13 @@ enum ImportSummary {
             columns: ["file", "status", "format", "read", "imported", "duplicate", "rejected", "detail"],
             options: RenderOptions(format: .table), sink: sink)
         for f in report.files {
-            renderer.add([.string(tail(f.path)), .string(f.status), .optional(f.format), .integer(Int64(f.recordsRead)),
+            renderer.add([.string(tail(f.path)), .string(f.status.rawValue), .optional(f.format), .integer(Int64(f.recordsRead)),
                           .integer(Int64(f.imported)), .integer(Int64(f.duplicates)), .integer(Int64(f.rejected)),
                           .optional(f.detail ?? (f.warnings > 0 ? "\(f.warnings) warning(s), see import_errors" : nil))])
         }
         renderer.finish()
         var byStatus: [String: Int] = [:]
-        for f in report.files { byStatus[f.status, default: 0] += 1 }
+        for f in report.files { byStatus[f.status.rawValue, default: 0] += 1 }
         let statuses = byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         var text = sink.text
         let rate = report.seconds > 0 ? Double(report.records) / report.seconds : 0

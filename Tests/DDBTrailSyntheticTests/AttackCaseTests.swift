@@ -121,7 +121,7 @@ struct ImportedAttackCase: Sendable {
     @Test func theCaseImportsWithoutErrorsAndTheCountsMatch() throws {
         let c = try fixture()
         #expect(c.files.count == c.truth.files)
-        #expect(c.files.allSatisfy { $0.status == "imported" && $0.rejected == 0 && $0.warnings == 0 && !$0.hadRejections })
+        #expect(c.files.allSatisfy { $0.status.rawValue == "imported" && $0.rejected == 0 && $0.warnings == 0 && !$0.hadRejections })
         #expect(c.files.reduce(0) { $0 + $1.duplicates } == 0)
         #expect(try c.count("SELECT count(*) FROM import_errors") == 0)
         #expect(try c.count("SELECT count(*) FROM events") == c.truth.cloudTrailRecords)

@@ -4,7 +4,7 @@ import Foundation
 /// A problem found while importing, positioned like a compiler diagnostic:
 /// `path#record: warning: message [reader]`.
 public struct Diagnostic: Sendable, CustomStringConvertible {
-    public enum Severity: String, Sendable { case error, warning }
+    public typealias Severity = DDBTrailCore.Severity
     public var path: String
     public var record: Int?
     public var line: Int?

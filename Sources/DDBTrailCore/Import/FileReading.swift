@@ -5,7 +5,7 @@ enum FileOpening: Sendable {
     /// Importable by this reader (`sniffReason` says why it matched).
     case reader(name: String, sniffReason: String)
     /// Not importable: status (`empty`, `unrecognised`, `unsupported`, `unreadable`), why, and the first bytes.
-    case notImported(status: String, format: String?, detail: String, excerpt: [UInt8]?)
+    case notImported(status: FileStatus, format: String?, detail: String, excerpt: [UInt8]?)
 }
 
 /// What the reading thread learned once a file was read to its end.
@@ -87,25 +87,25 @@ struct FileReading {
         do {
             stream = try RecordStream(path: path, storedSHA256: sha256)
         } catch {
-            return begin(.notImported(status: "unreadable", format: nil, detail: "cannot read file: \(error)", excerpt: nil)) && end(nil)
+            return begin(.notImported(status: .unreadable, format: nil, detail: "cannot read file: \(error)", excerpt: nil)) && end(nil)
         }
         let source = stream.source, head = stream.head
         let reader: any RecordReader, reason: String
         switch stream.match {
         case .blank:
-            return begin(.notImported(status: "empty", format: nil, detail: "the file holds no data", excerpt: nil)) && end(source)
+            return begin(.notImported(status: .empty, format: nil, detail: "the file holds no data", excerpt: nil)) && end(source)
         case .unrecognised(let why):
-            return begin(.notImported(status: "unrecognised", format: nil, detail: "unrecognised format: \(why)",
+            return begin(.notImported(status: .unrecognised, format: nil, detail: "unrecognised format: \(why)",
                                       excerpt: Array(head.bytes.prefix(512)))) && end(source)
         case .ambiguous(let names):
-            return begin(.notImported(status: "unrecognised", format: nil,
+            return begin(.notImported(status: .unrecognised, format: nil,
                                       detail: "ambiguous format: matches \(names.joined(separator: " and "))",
                                       excerpt: Array(head.bytes.prefix(512)))) && end(source)
         case .reader(let r, let why):
             (reader, reason) = (r, why)
         }
         if reader.unsupported != nil {
-            return begin(.notImported(status: "unsupported", format: reader.name, detail: reason, excerpt: nil)) && end(source)
+            return begin(.notImported(status: .unsupported, format: reader.name, detail: reason, excerpt: nil)) && end(source)
         }
         guard begin(.reader(name: reader.name, sniffReason: reason)) else { return false }
         stream.start(reader)

@@ -4,7 +4,7 @@ import Foundation
 /// Per-file accounting, printed at the end of every import.
 public struct FileSummary: Sendable {
     public var path: String
-    public var status: String
+    public var status: FileStatus
     public var format: String?
     public var detail: String?
     public var recordsRead = 0
@@ -16,7 +16,7 @@ public struct FileSummary: Sendable {
     public var tableUnknown = 0
     /// True when some input in this file was not imported (rejected records, unreadable or
     /// unrecognised file, damage).
-    public var hadRejections: Bool { rejected > 0 || tableUnknown > 0 || ["unrecognised", "unsupported", "unreadable"].contains(status) }
+    public var hadRejections: Bool { rejected > 0 || tableUnknown > 0 || [.unrecognised, .unsupported, .unreadable].contains(status) }
 }
 
 public struct ImportReport: Sendable {

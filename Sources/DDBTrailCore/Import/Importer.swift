@@ -70,7 +70,7 @@ public final class Importer {
                 switch message {
                 case .alreadyImported(let index, let path, let sha256):
                     observer?.importing(file: path, index: index, of: paths.count)
-                    var summary = FileSummary(path: path, status: "already-imported")
+                    var summary = FileSummary(path: path, status: .alreadyImported)
                     if let row = try db.rows("SELECT id, path, status FROM source_files WHERE sha256 = ?", [.string(sha256)]).first {
                         summary.detail = "same SHA-256 as file #\(row[0].int64Value ?? 0) \(row[1].stringValue ?? ""), imported before (\(row[2].stringValue ?? ""))"
                     } else {
@@ -131,7 +131,7 @@ public final class Importer {
             report.keysRecanonicalised = try store.recanonicaliseKeys()
             for pending in try changeWriter.resolvePendingTables() {
                 let reason = "\(pending.count) change record(s) do not say which table they belong to: put the describe-stream output (or the export's manifest-summary.json) in the same folder, or pass --table"
-                try store.recordProblem(fileID: pending.fileID, severity: "error", element: nil, reason: reason, excerpt: nil)
+                try store.recordProblem(fileID: pending.fileID, severity: .error, element: nil, reason: reason, excerpt: nil)
                 observer?.diagnostic(Diagnostic(path: pending.path, record: nil, line: nil, severity: .error, message: reason, reader: nil))
                 if let index = report.files.firstIndex(where: { $0.path == pending.path }) { report.files[index].detail = reason; report.files[index].tableUnknown = pending.count }
             }
@@ -156,7 +156,7 @@ public final class Importer {
     /// Registers the file (or finds the row of an interrupted import of it) and records what
     /// the reading thread made of its start.
     private func beginFile(path: String, sha256: String?, opening: FileOpening) throws -> (fileID: Int64, summary: FileSummary) {
-        var summary = FileSummary(path: path, status: "importing")
+        var summary = FileSummary(path: path, status: .importing)
         let fileID: Int64
         if let sha256, let row = try db.rows("SELECT id FROM source_files WHERE sha256 = ?", [.string(sha256)]).first {
             // An import of this file was interrupted: complete it.
@@ -171,46 +171,46 @@ public final class Importer {
         switch opening {
         case .reader(let name, _):
             summary.format = name
-            summary.status = "imported"
+            summary.status = .imported
         case .notImported(let status, let format, let detail, let excerpt):
             summary.status = status
             summary.format = format
             summary.detail = detail
-            let message = status == "unsupported" ? "not imported: \(detail)" : detail
-            if status != "empty" { diagnostic(summary, .error, message) }
-            try store.recordProblem(fileID: fileID, severity: status == "empty" ? "warning" : "error", element: nil,
+            let message = status == .unsupported ? "not imported: \(detail)" : detail
+            if status != .empty { diagnostic(summary, .error, message) }
+            try store.recordProblem(fileID: fileID, severity: status == .empty ? .warning : .error, element: nil,
                                      reason: detail, excerpt: excerpt)
         }
         return (fileID, summary)
     }
 
     private func endFile(fileID: Int64, summary s: inout FileSummary, ending: FileEnding) throws {
-        if s.status == "imported" {
+        if s.status == .imported {
             if let damage = ending.damage, !s.hadRejections {
                 // Damage after the last complete element (e.g. truncated gzip between records).
                 s.recordsRead += 1
                 s.rejected += 1
                 diagnostic(s, .error, damage)
-                try store.recordProblem(fileID: fileID, severity: "error", element: nil, reason: damage, excerpt: nil)
+                try store.recordProblem(fileID: fileID, severity: .error, element: nil, reason: damage, excerpt: nil)
             }
             if s.format == DigestFileReader().name, s.imported == 0, s.rejected == 0 {
-                s.status = "digest"
+                s.status = .digest
             } else if s.recordsRead == 0 {
-                s.status = "empty"
+                s.status = .empty
                 s.detail = "no records (\(ending.sniffReason ?? s.format ?? ""))"
             }
-        } else if s.status == "empty", let damage = ending.damage {
-            s.status = "unreadable"
+        } else if s.status == .empty, let damage = ending.damage {
+            s.status = .unreadable
             s.detail = "no data: \(damage)"
             diagnostic(s, .error, damage)
-            try store.recordProblem(fileID: fileID, severity: "error", element: nil, reason: damage, excerpt: nil)
+            try store.recordProblem(fileID: fileID, severity: .error, element: nil, reason: damage, excerpt: nil)
         }
         try updateCounts(fileID, s)
         try db.run("""
             UPDATE source_files SET size = ?, sha256 = coalesce(sha256, ?), content_sha256 = ?, content_size = ?, compression = ?,
               status = ?, status_detail = ?, import_finished_at = ? WHERE id = ?
             """, [.optional(ending.storedSize), .optional(ending.storedSHA256), .optional(ending.contentSHA256),
-                  .optional(ending.contentSize), .string(ending.gzip ? "gzip" : "none"), .string(s.status),
+                  .optional(ending.contentSize), .string(ending.gzip ? "gzip" : "none"), .string(s.status.rawValue),
                   .optional(s.detail), .string(Self.now()), .integer(fileID)])
     }
 
@@ -236,7 +236,7 @@ public final class Importer {
                     warnings.append("record holds bytes that are not UTF-8; stored byte-exact, shown with U+FFFD in fields")
                 }
                 try account(outcome, warnings: warnings, element: pending.element, summary: &summary) {
-                    try store.recordProblem(fileID: fileID, severity: "warning", element: pending.element, eventID: $0, reason: $1, excerpt: nil)
+                    try store.recordProblem(fileID: fileID, severity: .warning, element: pending.element, eventID: $0, reason: $1, excerpt: nil)
                 }
             }
         }
@@ -245,7 +245,7 @@ public final class Importer {
             let outcomes = try changeWriter.write(pendingChanges, fileID: fileID, path: summary.path)
             for (pending, outcome) in zip(pendingChanges, outcomes) {
                 try account(outcome, warnings: pending.change.warnings, element: pending.element, summary: &summary) {
-                    try store.recordProblem(fileID: fileID, severity: "warning", element: pending.element, reason: $1, excerpt: nil, changeID: $0)
+                    try store.recordProblem(fileID: fileID, severity: .warning, element: pending.element, reason: $1, excerpt: nil, changeID: $0)
                 }
             }
         }
@@ -286,14 +286,14 @@ public final class Importer {
             summary.recordsRead += 1
             summary.rejected += 1
             diagnostic(summary, .error, "at byte \(offset): \(message)")
-            try store.recordProblem(fileID: fileID, severity: "error",
+            try store.recordProblem(fileID: fileID, severity: .error,
                                      element: RawElement(bytes: [], offset: offset, index: summary.recordsRead - 1, line: nil),
                                      reason: message, excerpt: nil)
         case .rejected(let element, let reason):
             count(element, &summary)
             summary.rejected += 1
             diagnostic(summary, .error, "record not imported: \(reason)", element: element)
-            try store.recordProblem(fileID: fileID, severity: "error", element: element, reason: reason, excerpt: element.bytes)
+            try store.recordProblem(fileID: fileID, severity: .error, element: element, reason: reason, excerpt: element.bytes)
         case .digest(let digest, let element):
             count(element, &summary)
             try DigestWriter.write(digest, fileID: fileID, into: db)

@@ -139,12 +139,12 @@ final class CaseWriter {
         return updated
     }
 
-    func recordProblem(fileID: Int64, severity: String, element: RawElement?, eventID: Int64? = nil, reason: String,
+    func recordProblem(fileID: Int64, severity: Severity, element: RawElement?, eventID: Int64? = nil, reason: String,
                        excerpt: [UInt8]?, changeID: Int64? = nil) throws {
         try db.run("""
             INSERT INTO import_errors(source_file_id, severity, record_index, record_offset, record_line, event_id, reason, excerpt, change_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.integer(fileID), .string(severity), .optional(element.map { Int64($0.index) }), .optional(element?.offset),
+            """, [.integer(fileID), .string(severity.rawValue), .optional(element.map { Int64($0.index) }), .optional(element?.offset),
                   .optional(element?.line.map(Int64.init)), .optional(eventID), .string(reason),
                   excerpt.map { .blob(Array($0.prefix(512))) } ?? .null, .optional(changeID)])
     }

@@ -2,9 +2,6 @@ import Foundation
 import Testing
 @testable import DDBTrailCore
 
-let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-
-func fixture(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
 
 /// The first CloudTrail record of a fixture file, normalised.
 func normalisedFirst(_ relative: String) throws -> NormalisedEvent {

@@ -61,12 +61,12 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
 
     @Test(arguments: [
         // file, reader, changes, contexts, rejected
-        ("changes/ddbstreams_getrecords_moto_raw.json", "dynamodb-stream-records", 4, 0, 0),
-        ("changes/ddbstreams_getrecords_awscli_v1_default_output.json", "dynamodb-stream-records", 2, 0, 0),
-        ("changes/ddbstreams_getrecords_awscli_iso8601_output.json", "dynamodb-stream-records", 2, 0, 0),
+        ("samples/ddbstreams_getrecords_moto_raw.json", "dynamodb-stream-records", 4, 0, 0),
+        ("samples/ddbstreams_getrecords_awscli_v1_default_output.json", "dynamodb-stream-records", 2, 0, 0),
+        ("samples/ddbstreams_getrecords_awscli_iso8601_output.json", "dynamodb-stream-records", 2, 0, 0),
         ("changes/project_ttl_remove_getrecords_cli_v2.json", "dynamodb-stream-records", 1, 0, 0),
-        ("changes/lambda_ddbstreams_event_awslambdago.json", "dynamodb-stream-records", 2, 0, 0),
-        ("changes/lambda_ddbstreams_event_samcli_template.json", "dynamodb-stream-records", 3, 0, 0),
+        ("samples/lambda_ddbstreams_event_awslambdago.json", "dynamodb-stream-records", 2, 0, 0),
+        ("samples/lambda_ddbstreams_event_samcli_template.json", "dynamodb-stream-records", 3, 0, 0),
         ("changes/aws_lambda_go_dynamodb_time_window_event.json", "dynamodb-stream-records", 3, 0, 0),
         ("changes/aws_lambda_dotnet_dynamodb_with_ms_event.json", "dynamodb-stream-records", 2, 0, 0),
         ("changes/aws_lambda_java_libs_dynamo_event.json", "dynamodb-stream-records", 3, 0, 0),
@@ -74,13 +74,13 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
         ("changes/powertools_lambda_java_dynamo_event_big.json", "dynamodb-stream-records", 12, 0, 0),
         ("changes/powertools_lambda_python_dynamoStreamEvent.json", "dynamodb-stream-records", 2, 0, 0),
         ("changes/project_stream_records_bad_value.json", "dynamodb-stream-records", 1, 0, 1),
-        ("changes/kinesis_ddb_lambda_event_powertools.json", "kinesis-dynamodb", 2, 0, 0),
-        ("changes/kinesis_ddb_record_decoded_powertools.json", "kinesis-dynamodb", 1, 0, 0),
+        ("samples/kinesis_ddb_lambda_event_powertools.json", "kinesis-dynamodb", 2, 0, 0),
+        ("samples/kinesis_ddb_record_decoded_powertools.json", "kinesis-dynamodb", 1, 0, 0),
         ("changes/project_kinesis_ddb_decoded_ms_and_us.json", "kinesis-dynamodb", 2, 0, 0),
-        ("changes/ddbstreams_describestream_moto_raw.json", "dynamodb-describe-stream", 0, 1, 0),
-        ("changes/ddb_export_full_manifest_summary_awsdoc.json", "dynamodb-export", 0, 1, 0),
-        ("changes/ddb_export_incremental_manifest_summary.json", "dynamodb-export", 0, 1, 0),
-        ("changes/ddb_export_full_dynamodb_json_line_awsdoc.json", "dynamodb-export", 1, 0, 0),
+        ("samples/ddbstreams_describestream_moto_raw.json", "dynamodb-describe-stream", 0, 1, 0),
+        ("samples/ddb_export_full_manifest_summary_awsdoc.json", "dynamodb-export", 0, 1, 0),
+        ("samples/ddb_export_incremental_manifest_summary.json", "dynamodb-export", 0, 1, 0),
+        ("samples/ddb_export_full_dynamodb_json_line_awsdoc.json", "dynamodb-export", 1, 0, 0),
         ("changes/ddb_export_incremental_lines.json", "dynamodb-export", 3, 0, 0),
         ("changes/project_cwl_consumer_log.json", "cloudwatch-logs", 2, 0, 1),
     ])
@@ -95,7 +95,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
     }
 
     @Test(arguments: [
-        ("changes/ddb_export_manifest_files_line_awsdoc.json", "manifest listing"),
+        ("samples/ddb_export_manifest_files_line_awsdoc.json", "manifest listing"),
         ("changes/ddb_export_full_ion_lines.ion.json", "ION export; re-export as DYNAMODB_JSON"),
         ("samples/ddbstreams_liststreams_moto_raw.json", "ListStreams"),
         ("samples/ddbstreams_getsharditerator_moto_raw.json", "GetShardIterator"),
@@ -128,7 +128,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
     // MARK: DynamoDB Streams
 
     @Test func getRecordsRecordFields() throws {
-        let run = try readChanges("changes/ddbstreams_getrecords_moto_raw.json")
+        let run = try readChanges("samples/ddbstreams_getrecords_moto_raw.json")
         let r = try #require(run.changes.first).record
         #expect(r.changeType == "INSERT")
         #expect(r.eventID == "397b265d45f24237889dc47ba8b90ed0")
@@ -155,8 +155,8 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
     }
 
     @Test func cliV1AndV2GiveTheSameInstants() throws {
-        let v1 = try readChanges("changes/ddbstreams_getrecords_awscli_v1_default_output.json").changes.map(\.record)
-        let v2 = try readChanges("changes/ddbstreams_getrecords_awscli_iso8601_output.json").changes.map(\.record)
+        let v1 = try readChanges("samples/ddbstreams_getrecords_awscli_v1_default_output.json").changes.map(\.record)
+        let v2 = try readChanges("samples/ddbstreams_getrecords_awscli_iso8601_output.json").changes.map(\.record)
         #expect(v1.count == 2 && v2.count == 2)
         for (a, b) in zip(v1, v2) {
             #expect(a.timeMicros == b.timeMicros)
@@ -171,7 +171,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
     }
 
     @Test func lambdaEventNamesTheTableFromTheStreamARN() throws {
-        let run = try readChanges("changes/lambda_ddbstreams_event_awslambdago.json")
+        let run = try readChanges("samples/lambda_ddbstreams_event_awslambdago.json")
         let r = try #require(run.changes.first).record
         #expect(r.source == "lambda-dynamodb")
         #expect(r.table == TableIdentity(account: "123456789012", region: "us-east-1", name: "Example-Table"))
@@ -229,7 +229,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
     }
 
     @Test func placeholderARNsLeaveTheTableUnknown() throws {
-        let sam = try readChanges("changes/lambda_ddbstreams_event_samcli_template.json").changes.map(\.record)
+        let sam = try readChanges("samples/lambda_ddbstreams_event_samcli_template.json").changes.map(\.record)
         #expect(sam.map(\.changeType) == ["INSERT", "MODIFY", "REMOVE"])
         #expect(sam.allSatisfy { $0.table == nil && $0.streamARN == nil })
         #expect(sam[0].warnings.contains { $0.contains("eventSourceARN") && $0.contains("table left unknown") })
@@ -274,7 +274,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
     // MARK: Kinesis
 
     @Test func kinesisLambdaEventDecodesToDynamoDBChanges() throws {
-        let run = try readChanges("changes/kinesis_ddb_lambda_event_powertools.json")
+        let run = try readChanges("samples/kinesis_ddb_lambda_event_powertools.json")
         let (r, raw) = try #require(run.changes.first)
         #expect(r.source == "kinesis-dynamodb")
         #expect(r.changeType == "INSERT")
@@ -289,7 +289,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
         #expect(r.sizeBytes == 60)
         #expect(canonicalKey(r.keys) == #"{"id":"record-1qit2y819gi"}"#)
         // The raw text is the decoded payload.
-        let decoded = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: fixture("changes/kinesis_ddb_record_decoded_powertools.json")))))
+        let decoded = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: fixture("samples/kinesis_ddb_record_decoded_powertools.json")))))
         #expect(try JSONParser.parse(raw) == decoded)
         #expect(raw.first == UInt8(ascii: "{"))
     }
@@ -303,7 +303,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
         #expect(records[0].table == TableIdentity(account: "", region: "eu-west-1", name: "Orders"))
         #expect(records[0].changeType == "MODIFY" && records[0].oldImage?.count == 2)
 
-        let alone = try #require(try readChanges("changes/kinesis_ddb_record_decoded_powertools.json").changes.first).record
+        let alone = try #require(try readChanges("samples/kinesis_ddb_record_decoded_powertools.json").changes.first).record
         #expect(alone.table?.account == "")
         #expect(alone.precision == "millisecond")
     }
@@ -350,7 +350,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
     // MARK: describe-stream and exports
 
     @Test func describeStreamNamesTheTable() throws {
-        let context = try #require(try readChanges("changes/ddbstreams_describestream_moto_raw.json").contexts.first)
+        let context = try #require(try readChanges("samples/ddbstreams_describestream_moto_raw.json").contexts.first)
         #expect(context.kind == "describe-stream")
         #expect(context.table == TableIdentity(account: "123456789012", region: "us-west-2", name: "Music"))
         #expect(context.streamARN == "arn:aws:dynamodb:us-west-2:123456789012:table/Music/stream/2026-11-24T19:29:59.776603")
@@ -362,13 +362,13 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
     }
 
     @Test func exportManifestsNameTheTable() throws {
-        let full = try #require(try readChanges("changes/ddb_export_full_manifest_summary_awsdoc.json").contexts.first)
+        let full = try #require(try readChanges("samples/ddb_export_full_manifest_summary_awsdoc.json").contexts.first)
         #expect(full.kind == "export-manifest")
         #expect(full.table == TableIdentity(account: "123456789012", region: "us-east-1", name: "ProductCatalog"))
         #expect(full.exportARN == "arn:aws:dynamodb:us-east-1:123456789012:table/ProductCatalog/export/01234567890123-a1b2c3d4")
         #expect(full.exportTime == "2020-11-04T07:28:34.028Z")
 
-        let incremental = try #require(try readChanges("changes/ddb_export_incremental_manifest_summary.json").contexts.first)
+        let incremental = try #require(try readChanges("samples/ddb_export_incremental_manifest_summary.json").contexts.first)
         #expect(incremental.table == TableIdentity(account: "599882009758", region: "us-east-1", name: "export-test"))
         #expect(incremental.viewType == "NEW_AND_OLD_IMAGES")
         #expect(incremental.exportTime == nil)
@@ -388,7 +388,7 @@ func canonicalKey(_ keys: [(String, AttributeValue)]) -> String {
     }
 
     @Test func fullExportLineIsASnapshotWithoutKeys() throws {
-        let r = try #require(try readChanges("changes/ddb_export_full_dynamodb_json_line_awsdoc.json").changes.first).record
+        let r = try #require(try readChanges("samples/ddb_export_full_dynamodb_json_line_awsdoc.json").changes.first).record
         #expect(r.changeType == "SNAPSHOT")
         #expect(r.source == "export-full")
         #expect(r.keys.isEmpty)

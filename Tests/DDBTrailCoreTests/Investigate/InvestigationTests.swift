@@ -28,16 +28,6 @@ func event(_ id: String, at time: String, name: String = "GetItem", table: Strin
 /// "2026-11-03T01:00:00Z" plus `seconds`.
 func at(_ seconds: Int) -> String { Timestamp.fromEpoch(Double(1_793_667_600 + seconds))! }
 
-/// The demo incident's evidence, committed at `demo/incident` in the repository (the CLI embeds it).
-let demoIncidentFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("demo/incident").path
-
-/// Copies the demo incident's evidence to `directory` (which must not exist); returns the files.
-func copyDemoIncident(to directory: String) throws -> [String] {
-    try FileManager.default.copyItem(atPath: demoIncidentFolder, toPath: directory)
-    return (FileManager.default.subpaths(atPath: directory) ?? []).filter { $0.hasSuffix(".json") }.sorted()
-}
-
 func demoCase() throws -> Case {
     let c = try Case()
     let files = try copyDemoIncident(to: c.directory + "/evidence")

@@ -90,7 +90,7 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         let c = try Case()
         let report = try c.importPaths([fixture(path)])
         let file = try #require(report.files.first)
-        #expect(file.status == status, "\(path): \(file.detail ?? "")")
+        #expect(file.status.rawValue == status, "\(path): \(file.detail ?? "")")
         #expect((file.format ?? "") == format)
         if status == "imported" {
             #expect(file.imported > 0)
@@ -128,9 +128,9 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         #expect(report.files.count > 40)
         let allowed: Set<String> = ["imported", "digest", "unsupported", "unrecognised", "empty"]
         for file in report.files {
-            #expect(allowed.contains(file.status), "\(file.path): \(file.status)")
-            if file.status != "imported" && file.status != "digest" { #expect(file.detail != nil, "\(file.path)") }
-            if file.status != "digest" {
+            #expect(allowed.contains(file.status.rawValue), "\(file.path): \(file.status)")
+            if file.status.rawValue != "imported" && file.status.rawValue != "digest" { #expect(file.detail != nil, "\(file.path)") }
+            if file.status.rawValue != "digest" {
                 #expect(file.recordsRead == file.imported + file.duplicates + file.rejected, "\(file.path)")
             }
         }
@@ -166,7 +166,7 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         #expect(try c.count("SELECT count(*) FROM source_files WHERE compression = 'gzip'") == 1)
         let second = try c.importPaths([c.directory + "/in"])
         #expect(second.imported == 0)
-        #expect(second.files.allSatisfy { $0.status == "already-imported" })
+        #expect(second.files.allSatisfy { $0.status.rawValue == "already-imported" })
         #expect(try c.count("SELECT count(*) FROM events") == 3)
         #expect(try c.count("SELECT count(*) FROM item_accesses") == 3)
         #expect(try c.count("SELECT count(*) FROM source_files") == 2)
@@ -301,9 +301,9 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         try write([0x50, 0x4B, 0x03, 0x04, 0, 0], to: c.directory + "/in/evidence.zip")
         let report = try c.importPaths([c.directory + "/in"])
         let byName = Dictionary(uniqueKeysWithValues: report.files.map { (($0.path as NSString).lastPathComponent, $0) })
-        #expect(byName["empty.json"]?.status == "empty")
-        #expect(byName["blank.json"]?.status == "empty")
-        #expect(byName["notes.txt"]?.status == "unrecognised")
+        #expect(byName["empty.json"]?.status.rawValue == "empty")
+        #expect(byName["blank.json"]?.status.rawValue == "empty")
+        #expect(byName["notes.txt"]?.status.rawValue == "unrecognised")
         #expect(byName["evidence.zip"]?.detail?.contains("zip archive") == true)
         #expect(report.anyRejected)
     }
@@ -322,7 +322,7 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
             DELETE FROM events WHERE event_id IN ('r3', 'r4');
             """)
         let report = try c.importPaths([path])
-        #expect(report.files.first?.status == "imported")
+        #expect(report.files.first?.status.rawValue == "imported")
         #expect(report.files.first?.imported == 5)
         #expect(report.files.first?.duplicates == 0)
         #expect(try c.count("SELECT count(*) FROM events") == 5)
