@@ -421,13 +421,12 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         let before = try ItemState.at(db, selector: selector, at: Timestamp.format(epochSeconds: seconds - 60))
         #expect(before[3] == .string("unknown"))
         let after = try ItemState.at(db, selector: selector, at: Timestamp.format(epochSeconds: seconds))
-        let state = after[3].stringValue
-        #expect(state == "present" || state == "absent")
-        if state == "present" {
-            let last = try db.rows("SELECT new_image FROM changes WHERE item_key = ? AND change_time_us <= ? ORDER BY change_time_us DESC, sequence_number DESC LIMIT 1",
-                                   [first[0], .integer(seconds * 1_000_000)])
-            #expect(after[4] == last[0][0])
-        }
+        // The state is what the item's last change at or before that instant left.
+        let last = try db.rows("SELECT change_type, new_image FROM changes WHERE item_key = ? AND change_time_us <= ? ORDER BY change_time_us DESC, sequence_number DESC LIMIT 1",
+                               [first[0], .integer(seconds * 1_000_000)])
+        let removed = last.first?[0].stringValue == "REMOVE"
+        #expect(after[3].stringValue == (removed ? "absent" : "present"))
+        if !removed { #expect(after[4] == last[0][1]) }
     }
 }
 
