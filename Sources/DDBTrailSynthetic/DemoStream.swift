@@ -37,10 +37,11 @@ enum DemoStream {
         for (call, write) in writes {
             let keyText = ItemKey.canonical(write.key.map { ItemKey.Attribute(name: $0.name, type: nil, value: $0.value) })
             let time = UTC.iso(call.time)
-            let typedKey = "{" + write.key.map { "\"\($0.name)\":{\"S\":\(jsonString($0.value))}" }.joined(separator: ",") + "}"
+            // The key attributes as typed members: the record's Keys, and the start of each image.
+            let keyMembers = write.key.map { "\"\($0.name)\":{\"S\":\(jsonString($0.value))}" }
+            let typedKey = "{" + keyMembers.joined(separator: ",") + "}"
             func image(_ attributes: [String: String]) -> String {
-                "{" + (write.key.map { "\"\($0.name)\":{\"S\":\(jsonString($0.value))}" }
-                       + attributes.keys.sorted().map { "\(jsonString($0)):\(attributes[$0]!)" }).joined(separator: ",") + "}"
+                "{" + (keyMembers + attributes.keys.sorted().map { "\(jsonString($0)):\(attributes[$0]!)" }).joined(separator: ",") + "}"
             }
             // Items the incident touches without creating them existed before the evidence starts.
             let before = items[keyText] ?? ["status": value("status", key: keyText), "total": value("total", key: keyText),

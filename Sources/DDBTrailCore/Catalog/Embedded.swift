@@ -1,4 +1,5 @@
-/// Files compiled into the binary: the schema migrations, canned queries and demo evidence.
+/// Files compiled into the library: the schema migrations and canned queries (the CLI embeds
+/// the demo evidence itself).
 public enum Embedded {
     /// Every embedded file keyed by its path ("schema/001-initial.sql", "queries/…").
     public static var files: [String: String] { EmbeddedFiles.files }

@@ -15,9 +15,8 @@ public struct InputDamage: Error, Sendable, CustomStringConvertible {
 ///
 /// Gzip is recognised by its magic bytes, not by the file name; concatenated gzip members are
 /// read as one stream. While reading it hashes the decompressed bytes (what CloudTrail digest
-/// files hash) and, for a gzip file whose stored hash the caller does not already know, the bytes
-/// as stored (the evidence file's identity). A plain file's stored bytes are its content, so
-/// each byte read is hashed once.
+/// files hash) and, for a gzip file, the bytes as stored (the evidence file's identity). A plain
+/// file's stored bytes are its content, so each byte read is hashed once.
 final class ByteSource {
     let path: String
     private let fd: Int32
@@ -42,13 +41,13 @@ final class ByteSource {
     /// Set when the input ended early or was corrupt; reported once the good bytes are consumed.
     private(set) var damage: InputDamage?
 
-    /// The stored bytes' SHA-256 as the caller computed it just before (nil: hash them here).
-    private let knownStoredSHA256: String?
-    private var hashesStored: Bool { isGzip && knownStoredSHA256 == nil }
+    /// The stored bytes' SHA-256 as the caller computed it just before, to be checked against
+    /// the bytes read here (nil: nothing to check).
+    private let expectedStoredSHA256: String?
 
     init(path: String, storedSHA256: String? = nil) throws {
         self.path = path
-        knownStoredSHA256 = storedSHA256
+        expectedStoredSHA256 = storedSHA256
         if path == "-" {
             fd = 0
             ownsFD = false
@@ -63,7 +62,7 @@ final class ByteSource {
         try fillRaw()
         if rawEnd - rawStart >= 2, raw[rawStart] == 0x1f, raw[rawStart + 1] == 0x8b {
             isGzip = true
-            if hashesStored { raw.withUnsafeBytes { storedHash.update($0.baseAddress! + rawStart, count: rawEnd - rawStart) } }
+            raw.withUnsafeBytes { storedHash.update($0.baseAddress! + rawStart, count: rawEnd - rawStart) }
             try startInflate()
         }
     }
@@ -83,7 +82,7 @@ final class ByteSource {
         inflating = true
     }
 
-    /// Reads more stored bytes into `raw` (hashing them when `hashesStored`). Keeps unconsumed bytes.
+    /// Reads more stored bytes into `raw` (hashing them when they are gzip). Keeps unconsumed bytes.
     private func fillRaw() throws {
         if rawStart > 0 {
             if rawStart < rawEnd { raw.withUnsafeMutableBufferPointer { b in
@@ -98,7 +97,7 @@ final class ByteSource {
                 throw InputDamage(message: "read error: \(String(cString: strerror(errno)))")
             }
             if n == 0 { rawEOF = true; break }
-            if hashesStored { raw.withUnsafeBytes { storedHash.update($0.baseAddress! + rawEnd, count: n) } }
+            if isGzip { raw.withUnsafeBytes { storedHash.update($0.baseAddress! + rawEnd, count: n) } }
             rawEnd += n
             storedSize += Int64(n)
         }
@@ -186,9 +185,9 @@ final class ByteSource {
         return produced
     }
 
-    /// Reads what is left (so the hashes cover the whole file) and returns both digests. A plain
-    /// file whose content does not hash to the stored hash the caller gave changed while it was
-    /// read: that is reported as damage.
+    /// Reads what is left (so the hashes cover the whole file) and returns both digests. A file
+    /// whose stored bytes do not hash to what the caller computed before changed while it was
+    /// read: that is reported as damage, and the hash of the bytes read here is the one returned.
     func finishHashes() throws -> (stored: String, content: String) {
         var scratch = [UInt8]()
         scratch.reserveCapacity(1 << 20)
@@ -198,10 +197,10 @@ final class ByteSource {
         }
         while !rawEOF { rawStart = rawEnd; try fillRaw() }
         let content = contentHash.finalizeHex()
-        if isGzip { return (knownStoredSHA256 ?? storedHash.finalizeHex(), content) }
-        if let known = knownStoredSHA256, known != content, damage == nil {
-            damage = InputDamage(message: "the file changed while it was read (SHA-256 \(known) before, \(content) while importing)")
+        let stored = isGzip ? storedHash.finalizeHex() : content
+        if let expected = expectedStoredSHA256, expected != stored, damage == nil {
+            damage = InputDamage(message: "the file changed while it was read (SHA-256 \(expected) before, \(stored) while importing)")
         }
-        return (content, content)
+        return (stored, content)
     }
 }

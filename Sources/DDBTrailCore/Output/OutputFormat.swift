@@ -1,5 +1,3 @@
-import DDBTrailSQLite
-
 // MARK: - Options
 
 /// How query results are written out.

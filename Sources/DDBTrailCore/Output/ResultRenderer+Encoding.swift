@@ -1,5 +1,3 @@
-import DDBTrailSQLite
-
 extension ResultRenderer {
     // MARK: - Encoding helpers
 

@@ -1,11 +1,3 @@
-// `stdout` is a C global; the preconcurrency import lets Swift 6 code take its address.
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-@preconcurrency import Darwin
-#endif
 import DDBTrailSQLite
 
 // MARK: - Renderer

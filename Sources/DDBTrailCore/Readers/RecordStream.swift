@@ -8,7 +8,8 @@ final class RecordStream {
     let match: ReaderRegistry.FormatMatch
     private let splitter: RecordSplitter
 
-    /// `storedSHA256`: the file's hash when the caller already computed it (see `ByteSource`).
+    /// `storedSHA256`: the file's hash when the caller computed it before; a file whose bytes
+    /// then read differently is reported as damage (see `ByteSource`).
     init(path: String, storedSHA256: String? = nil) throws {
         source = try ByteSource(path: path, storedSHA256: storedSHA256)
         splitter = RecordSplitter(source: source)
