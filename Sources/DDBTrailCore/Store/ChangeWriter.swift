@@ -4,7 +4,7 @@ import Foundation
 /// Writes change records and their contexts. Table ids and learned key schemas come from the
 /// `CaseWriter` the event writer uses too, so CloudTrail keys and change keys canonicalise the same way.
 final class ChangeWriter {
-    let db: Database
+    var db: Database { store.db }
     let store: CaseWriter
     /// `--table`: the table of change records that name none and have no context file.
     let tableOverride: String?
@@ -18,7 +18,6 @@ final class ChangeWriter {
 
     init(store: CaseWriter, tableOverride: String?) throws {
         let db = store.db
-        self.db = db
         self.store = store
         self.tableOverride = tableOverride
         feed = try RowFeed(database: db, storingInto: "changes", columns: """

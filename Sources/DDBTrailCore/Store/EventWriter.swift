@@ -3,7 +3,7 @@ import DDBTrailSQLite
 /// Writes normalised CloudTrail events, their item accesses, table references and key schemas
 /// into the case database, a batch at a time. Callers group writes into transactions.
 final class EventWriter {
-    let db: Database
+    var db: Database { store.db }
     let store: CaseWriter
 
     /// Data-event span per table id, gathered during an import and merged by `flushCoverage()`.
@@ -23,7 +23,6 @@ final class EventWriter {
 
     init(store: CaseWriter) throws {
         let db = store.db
-        self.db = db
         self.store = store
         eventFeed = try RowFeed(database: db, storingInto: "events", columns: Self.eventColumns, onConflict: .ignore)
         accessFeed = try RowFeed(database: db, storingInto: "item_accesses", columns: Self.accessColumns, onConflict: .fail)
