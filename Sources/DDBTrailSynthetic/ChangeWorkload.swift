@@ -4,7 +4,8 @@ import Foundation
 /// A generated DynamoDB workload where the truth is known: CloudTrail data events, the stream
 /// records (as a Lambda DynamoDB event) they caused, and which call caused which change. Covers
 /// same-second writes by different principals, no-op writes, failed conditional writes, TTL
-/// deletions, transactions and batches. Used to measure attribution precision and recall.
+/// deletions, transactions and batches, updates that create items, and calls whose record logs no
+/// key (PartiQL INSERT, batch puts that log only names). Used to measure attribution precision and recall.
 public struct ChangeWorkload: Sendable {
     public var cloudTrail: String          // {"Records":[…]}
     public var stream: String              // Lambda DynamoDB event {"Records":[…]}
@@ -12,6 +13,8 @@ public struct ChangeWorkload: Sendable {
     public var truth: [String: String?]
     /// Stream eventIDs whose cause cannot be told apart from another principal's call by design.
     public var indistinguishable: Set<String>
+    /// Stream eventIDs caused by a call whose CloudTrail record logs no key for that item.
+    public var keyless: Set<String>
 
     public static let account = "111122223333"
     public static let region = "eu-west-1"
@@ -21,9 +24,10 @@ public struct ChangeWorkload: Sendable {
     public static func generate(seed: UInt64 = 7, steps: Int = 2000) -> ChangeWorkload {
         var events: [String] = []
         var records: [String] = []
-        var workload = ChangeWorkload(cloudTrail: "", stream: "", truth: [:], indistinguishable: [])
+        var workload = ChangeWorkload(cloudTrail: "", stream: "", truth: [:], indistinguishable: [], keyless: [])
         run(seed: seed, steps: steps, event: { events.append($0) }, record: { records.append($0) },
-            truth: { workload.truth[$0] = $1 }, indistinguishable: { workload.indistinguishable.insert($0) })
+            truth: { workload.truth[$0] = $1 }, indistinguishable: { workload.indistinguishable.insert($0) },
+            keyless: { workload.keyless.insert($0) })
         workload.cloudTrail = "{\"Records\":[\n" + events.joined(separator: ",\n") + "\n]}\n"
         workload.stream = "{\"Records\":[\n" + records.joined(separator: ",\n") + "\n]}\n"
         return workload
@@ -53,7 +57,7 @@ public struct ChangeWorkload: Sendable {
             buffers.records.append(line)
             counts.changes += 1
             if buffers.records.count == perFile { flush(&buffers.records, folder: "streams", count: counts.changes) }
-        }, truth: { _, _ in }, indistinguishable: { _ in })
+        }, truth: { _, _ in }, indistinguishable: { _ in }, keyless: { _ in })
         flush(&buffers.events, folder: "cloudtrail", count: counts.events)
         flush(&buffers.records, folder: "streams", count: counts.changes)
         if let error { throw error }
@@ -61,7 +65,8 @@ public struct ChangeWorkload: Sendable {
     }
 
     static func run(seed: UInt64, steps: Int, event emitEvent: (String) -> Void, record emitRecord: (String) -> Void,
-                    truth setTruth: (String, String?) -> Void, indistinguishable addIndistinguishable: (String) -> Void) {
+                    truth setTruth: (String, String?) -> Void, indistinguishable addIndistinguishable: (String) -> Void,
+                    keyless addKeyless: (String) -> Void) {
         var rng = SplitMix64(seed: seed)
         var items: [String: [String: String]] = [:]   // key text → attribute → typed JSON value
         var keys: [String] = []
@@ -110,10 +115,109 @@ public struct ChangeWorkload: Sendable {
         /// The stream lags the call by 0–1 s (stream time rounds down; CloudTrail logs completion).
         func streamTime(_ callTime: Int64) -> Int64 { callTime - Int64(rng.below(2)) }
 
+        let redacted = "***(Redacted)"
+        func insertStatement(_ names: [String]) -> String {
+            "INSERT INTO \\\"\(table)\\\" VALUE {" + names.map { "'\($0)' : \(redacted)" }.joined(separator: ", ") + "}"
+        }
+        /// Updates that create items, and calls whose records log no key for the items they write.
+        func keylessStep(_ kind: Int, who: String, other: String) {
+            let names = ["customerId", "orderId", "status", "channel"]
+            func newItem() -> [String: String] {
+                ["status": "{\"S\":\"NEW\"}", "channel": "{\"S\":\"c\(rng.below(1000))\"}"]
+            }
+            func insert(_ e: String, time t: Int64, keyless: Bool = true) -> String {
+                let k = newKey()
+                let attrs = newItem()
+                let r = record("INSERT", key: k, old: nil, new: attrs, time: t)
+                items[k] = attrs
+                setTruth(r, e)
+                if keyless { addKeyless(r) }
+                return r
+            }
+            switch kind {
+            case 0..<4:
+                // UpdateItem of a key not yet in the table: an INSERT holding the key and the set attributes.
+                let k = newKey()
+                let attrs = ["status": "{\"S\":\"OPEN\"}", "amount": "{\"N\":\"\(rng.below(900))\"}"]
+                let e = event("UpdateItem", principal: who, time: clock,
+                              parameters: "{\"tableName\":\"\(table)\",\"key\":\(keyJSON(k).plain),\"updateExpression\":\"SET #s = :s, amount = if_not_exists(amount, :a)\",\"expressionAttributeNames\":{\"#s\":\"status\"}}")
+                let r = record("INSERT", key: k, old: nil, new: attrs, time: streamTime(clock))
+                items[k] = attrs
+                setTruth(r, e)
+            case 4..<6:
+                // A transaction whose Update creates an item.
+                let k = newKey()
+                let attrs = ["refundStatus": "{\"S\":\"PENDING\"}"]
+                let e = event("TransactWriteItems", principal: who, time: clock, parameters: """
+                    {"requestItems":[{"operation":"Update","tableName":"\(table)","key":\(keyJSON(k).plain),"updateExpression":"SET refundStatus = :p"}]}
+                    """)
+                let r = record("INSERT", key: k, old: nil, new: attrs, time: streamTime(clock))
+                items[k] = attrs
+                setTruth(r, e)
+            case 6..<9:
+                // PartiQL INSERT: every value redacted, the key's too.
+                let e = event("ExecuteStatement", principal: who, time: clock,
+                              parameters: "{\"statement\":\"\(insertStatement(names))\"}")
+                _ = insert(e, time: streamTime(clock))
+            case 9..<11:
+                // BatchExecuteStatement: a keyed UPDATE of an existing item and two INSERTs.
+                guard let k = keys.last(where: { items[$0] != nil }), let current = items[k] else { return }
+                let parts = k.split(separator: "/")
+                let update = "UPDATE \\\"\(table)\\\" SET status = \(redacted) WHERE customerId = '\(parts[0])' AND orderId = '\(parts[1])'"
+                let e = event("BatchExecuteStatement", principal: who, time: clock, parameters:
+                    "{\"requestItems\":[{\"statement\":\"\(update)\"},{\"statement\":\"\(insertStatement(names))\"},{\"statement\":\"\(insertStatement(names))\"}]}")
+                let t = streamTime(clock)
+                var next = current
+                next["status"] = "{\"S\":\"b\(rng.below(1_000_000))\"}"
+                setTruth(record("MODIFY", key: k, old: current, new: next, time: t), e)
+                items[k] = next
+                _ = insert(e, time: t)
+                _ = insert(e, time: t)
+            case 11..<13:
+                // ExecuteTransaction of two INSERTs.
+                let e = event("ExecuteTransaction", principal: who, time: clock, parameters:
+                    "{\"transactStatements\":[{\"statement\":\"\(insertStatement(names))\"},{\"statement\":\"\(insertStatement(names))\"}]}")
+                let t = streamTime(clock)
+                _ = insert(e, time: t)
+                _ = insert(e, time: t)
+            case 13..<16:
+                // BatchWriteItem puts that log only the attribute names, as a map by table or a flat list.
+                let put = "{\"putRequest\":{\"item\":[\"customerId\",\"orderId\",\"status\",\"channel\"]}}"
+                let parameters = kind == 15
+                    ? "{\"requestItems\":[{\"operation\":\"Put\",\"tableName\":\"\(table)\",\"items\":[\"customerId\",\"orderId\",\"status\",\"channel\"]},{\"operation\":\"Put\",\"tableName\":\"\(table)\",\"items\":[\"customerId\",\"orderId\",\"status\",\"channel\"]}]}"
+                    : "{\"requestItems\":{\"\(table)\":[\(put),\(put)]}}"
+                let e = event("BatchWriteItem", principal: who, time: clock, parameters: parameters)
+                let t = streamTime(clock)
+                _ = insert(e, time: t)
+                _ = insert(e, time: t)
+            case 16..<18:
+                // Two PartiQL INSERTs of the same shape by different principals in one second.
+                let e1 = event("ExecuteStatement", principal: who, time: clock, parameters: "{\"statement\":\"\(insertStatement(names))\"}")
+                let e2 = event("ExecuteStatement", principal: other, time: clock, parameters: "{\"statement\":\"\(insertStatement(names))\"}")
+                addIndistinguishable(insert(e1, time: clock))
+                addIndistinguishable(insert(e2, time: clock))
+            default:
+                // A PartiQL INSERT beside a keyed PutItem of the same shape, in one second.
+                let e1 = event("ExecuteStatement", principal: who, time: clock, parameters: "{\"statement\":\"\(insertStatement(names))\"}")
+                let k = newKey()
+                let e2 = event("PutItem", principal: other, time: clock,
+                               parameters: "{\"tableName\":\"\(table)\",\"key\":\(keyJSON(k).plain),\"item\":[\"customerId\",\"orderId\",\"status\",\"channel\"]}")
+                let attrs = newItem()
+                let r2 = record("INSERT", key: k, old: nil, new: attrs, time: clock)
+                items[k] = attrs
+                setTruth(r2, e2)
+                _ = insert(e1, time: clock)
+            }
+        }
+
         for _ in 0..<steps {
             clock += Int64(1 + rng.below(3))
             let who = principals[rng.below(principals.count)]
-            let roll = rng.below(100)
+            let roll = rng.below(120)
+            if roll >= 100 {
+                keylessStep(roll - 100, who: who, other: principals[(principals.firstIndex(of: who)! + 1) % principals.count])
+                continue
+            }
             if keys.isEmpty || roll < 25 {
                 // PutItem of a new item → INSERT.
                 let k = newKey()

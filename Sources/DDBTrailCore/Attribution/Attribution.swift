@@ -38,6 +38,14 @@ enum Attribution {
         try db.execute("DROP TABLE IF EXISTS temp.attribution_scope")
         try db.execute("CREATE TEMP TABLE attribution_scope(item_key TEXT PRIMARY KEY) WITHOUT ROWID")
         try db.run("INSERT OR IGNORE INTO temp.attribution_scope SELECT item_key FROM changes WHERE id > ?", [.integer(changesAfter)])
+        // Results that weighed calls across items (by shape, or ambiguous) can change with any
+        // import: they are always recomputed, and the shape pass runs again after the keyed one.
+        try db.execute("""
+            INSERT OR IGNORE INTO temp.attribution_scope
+            SELECT c.item_key FROM change_attributions a JOIN changes c ON c.id = a.change_id
+            WHERE a.method IN ('matched-by-shape', 'ambiguous')
+               OR (a.method = 'no-candidate' AND c.table_id IN (\(keylessWriteTables)))
+            """)
         try db.run("""
             INSERT OR IGNORE INTO temp.attribution_scope
             SELECT item_key FROM item_accesses WHERE id > ? AND item_key IS NOT NULL
@@ -59,7 +67,7 @@ enum Attribution {
         }
         let inScope = try db.scalar("SELECT count(*) FROM temp.attribution_scope").int64Value ?? 0
         defer { try? db.execute("DROP TABLE IF EXISTS temp.attribution_scope") }
-        if inScope == 0 { return 0 }
+        if inScope == 0 { return try attributeByShape(db) }
         return try recompute(db, scoped: inScope * 5 < total)
     }
 
@@ -67,9 +75,11 @@ enum Attribution {
     @discardableResult
     static func recompute(_ db: Database, scoped: Bool = false) throws -> Int {
         let scope = scoped ? "WHERE item_key IN (SELECT item_key FROM temp.attribution_scope)" : ""
-        try db.execute(scoped
-            ? "DELETE FROM change_attributions WHERE change_id IN (SELECT id FROM changes \(scope))"
-            : "DELETE FROM change_attributions")
+        for table in ["change_attributions", "attribution_candidates"] {
+            try db.execute(scoped
+                ? "DELETE FROM \(table) WHERE change_id IN (SELECT id FROM changes \(scope))"
+                : "DELETE FROM \(table)")
+        }
         // Time span of data events per table: outside it, no call can be expected in the evidence.
         var coverage: [Int64: (Int64, Int64)] = [:]
         for row in try db.rows("SELECT table_id, first_data_event, last_data_event FROM data_event_coverage") {
@@ -105,6 +115,8 @@ enum Attribution {
         let feed = try RowFeed(database: db, storingInto: "change_attributions",
                                columns: "change_id, event_id, item_access_id, method, confidence, candidates, reason",
                                onConflict: .fail)
+        let candidateFeed = try RowFeed(database: db, storingInto: "attribution_candidates",
+                                        columns: "change_id, item_access_id, event_id", onConflict: .ignore)
         var attributed = 0
 
         // Changes come in key order, so their ids are scattered: results are inserted a chunk
@@ -123,8 +135,15 @@ enum Attribution {
                 feed.append(result.reason)
                 if result.eventID != nil { attributed += 1 }
                 if feed.rowCount == 4096 { try feed.run() }
+                for candidate in result.considered {
+                    candidateFeed.append(changeID)
+                    candidateFeed.append(candidate.access)
+                    candidateFeed.append(candidate.event)
+                }
+                if candidateFeed.rowCount >= 4096 { try candidateFeed.run() }
             }
             try feed.run()
+            try candidateFeed.run()
             results.removeAll(keepingCapacity: true)
         }
         func collect(_ assigned: [(Int64, Result)]) throws {
@@ -193,7 +212,7 @@ enum Attribution {
         assigner.finish()
         finished = true
         try writeResults()
-        return attributed
+        return attributed + (try attributeByShape(db))
     }
 
     static func precedes(_ a: (String, Int64), _ b: (String, Int64)) -> Bool {

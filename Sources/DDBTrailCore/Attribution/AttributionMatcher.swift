@@ -17,6 +17,9 @@ extension Attribution {
         /// repeat: these are checked against the declared sets, never built into sets of their own).
         var diffNames: [String]?
         var newNames: [String]?
+        /// The item's key attributes (from its canonical key): every image holds them and no write
+        /// declares them reliably, so fits are judged without them.
+        var keyNames: [String] = []
     }
 
     struct Write {
@@ -45,6 +48,9 @@ extension Attribution {
         var confidence: Double
         var candidates: Int
         var reason: String
+        /// The calls (event, item access) weighed when none could be named (ambiguous) or when
+        /// one was named by shape: stored in attribution_candidates.
+        var considered: [(event: Int64, access: Int64)] = []
     }
 
     static func operationKind(_ operation: String) -> String? {
@@ -75,8 +81,10 @@ extension Attribution {
     /// Reads the names an item's rows carry and assigns its changes (in stream order) to its writes.
     static func assign(_ item: Item, coverage: [Int64: (Int64, Int64)]) -> [(Int64, Result)] {
         // Only the attribute names matter here: they are read without building the values.
+        let keyNames = Array(item.key.utf8).withUnsafeBufferPointer { memberNames($0, depth: 1) }
         var group = item.changes.map { entry in
             var c = entry.change
+            c.keyNames = keyNames
             c.diffNames = entry.diff.map { $0.withUnsafeBufferPointer { memberNames($0, depth: 2).map(topLevelName) } }
             c.newNames = entry.newImage.map { $0.withUnsafeBufferPointer { memberNames($0, depth: 1) } }
             return c
@@ -103,11 +111,15 @@ extension Attribution {
         switch w.declared {
         case .unknown: return 1
         case .wholeItem(let names):
+            // The item list may name the key attributes or not.
             guard c.type != "REMOVE", let new = c.newNames else { return 1 }
-            return new.allSatisfy(names.contains) && names.allSatisfy(new.contains) ? 2 : 0
+            let key = c.keyNames
+            return new.allSatisfy { names.contains($0) || key.contains($0) }
+                && names.allSatisfy { new.contains($0) || key.contains($0) } ? 2 : 0
         case .touches(let names):
+            // An update that creates the item adds its key attributes too.
             guard let touched = c.diffNames else { return 1 }
-            return touched.allSatisfy(names.contains) ? 2 : 0
+            return touched.allSatisfy { names.contains($0) || c.keyNames.contains($0) } ? 2 : 0
         }
     }
 
@@ -169,7 +181,8 @@ extension Attribution {
                 // Take the earliest for the one-call-one-change bookkeeping, but name nobody.
                 writes[ties.map(\.index).min()!].used = true
                 results.append((c.id, Result(eventID: nil, accessID: nil, method: "ambiguous", confidence: 0, candidates: scored.count,
-                    reason: "\(ties.count) calls by different principals fit equally (same second, same operation, declared attributes fit both)")))
+                    reason: "\(ties.count) calls by different principals fit equally (same second, same operation, declared attributes fit both)",
+                    considered: ties.map { (writes[$0.index].eventID, writes[$0.index].accessID) })))
                 continue
             }
             writes[ties.count > 1 ? ties.map(\.index).min()! : best.index].used = true

@@ -1,15 +1,23 @@
 import DDBTrailSQLite
 
 extension Attribution {
-    /// Reads `item_accesses.attribute_names`: a JSON array (PutItem `item`), or an object with the
-    /// update expression and the names it maps (UpdateItem).
+    /// Reads `item_accesses.attribute_names`: a JSON array (PutItem `item`, a PartiQL INSERT's
+    /// names), an object with the update expression and the names it maps (UpdateItem), an
+    /// object `{"touches": [names]}` (PartiQL UPDATE), or an item logged as a map of its attributes.
     static func declared(_ json: JSON?) -> Declared {
         switch json {
         case .array(let names)?:
             let set = Set(names.compactMap(\.string))
             return set.isEmpty ? .unknown : .wholeItem(set)
         case .object(let o)?:
-            guard let expression = o["updateExpression"]?.string else { return .unknown }
+            if let touched = o["touches"]?.array {
+                let set = Set(touched.compactMap(\.string))
+                return set.isEmpty ? .unknown : .touches(set)
+            }
+            guard let expression = o["updateExpression"]?.string else {
+                // An item map: its member names are the item's attributes.
+                return o.members.isEmpty || o["names"] != nil ? .unknown : .wholeItem(Set(o.keys))
+            }
             var names = Set((o["names"]?.array ?? []).compactMap(\.string))
             // Bare attribute names written in the expression itself: words that are not
             // placeholders (#n, :v), keywords, numbers or nested member names (after a dot).

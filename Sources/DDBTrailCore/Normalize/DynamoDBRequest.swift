@@ -122,6 +122,12 @@ enum DynamoDBRequest {
                     }
                     a.keyRaw = "{" + parsed.keyLiterals.map { jsonString($0.name) + ":" + ($0.isNumber ? $0.value : jsonString($0.value)) }.joined(separator: ",") + "}"
                 }
+                if let names = parsed.attributeNames {
+                    // INSERT's VALUE names are the whole item, like PutItem's `item` list.
+                    let list = JSON.array(names.map(JSON.string))
+                    a.attributeNames = parsed.operation == "INSERT" ? list.compactText
+                        : JSON.object(JSONObject(members: [("touches", list)], range: 0..<0)).compactText
+                }
                 a.indexName = parsed.index
                 a.position = statements.count > 1 ? position : nil
                 e.itemAccesses.append(a)
@@ -177,7 +183,11 @@ enum DynamoDBRequest {
         case .array(let requests):
             // BatchWriteItem: [{"putRequest": {...}} | {"deleteRequest": {"key": …}}]
             return requests.flatMap { request -> [(String, JSON?, JSON?)] in
-                if let put = request["putRequest"] { return [("Put", put["key"], put["item"])] }
+                // A put may log its key and its attribute names, or the names alone (no key).
+                if let put = request["putRequest"] {
+                    if case .array = put { return [("Put", nil, put)] }
+                    return [("Put", put["key"], put["item"] ?? put["items"])]
+                }
                 if let delete = request["deleteRequest"] { return [("Delete", delete["key"], nil)] }
                 if request["key"] != nil || request["operation"] != nil { return itemsOf(request, defaultOperation: defaultOperation) }
                 return [(defaultOperation, request, nil)]

@@ -1,6 +1,7 @@
 /// Just enough PartiQL to tell what a logged statement did: its operation, its table (and index),
-/// and the equality literals of its `WHERE` clause. CloudTrail redacts non-key literals as
-/// `***(Redacted)`, so the literals left in clear are the key values.
+/// the equality literals of its `WHERE` clause, and the attributes it writes. CloudTrail redacts
+/// non-key literals as `***(Redacted)`, so the literals left in clear are the key values; an
+/// INSERT's values are all redacted, keys included, but its attribute names are not.
 enum PartiQL {
     struct Literal: Equatable {
         var name: String
@@ -13,6 +14,8 @@ enum PartiQL {
         var table: String
         var index: String?
         var keyLiterals: [Literal]
+        /// INSERT: the names of its `VALUE` tuple. UPDATE: the top-level attributes it sets or removes.
+        var attributeNames: [String]? = nil
     }
 
     enum Token: Equatable {
@@ -61,6 +64,12 @@ enum PartiQL {
             index = name
             i += 2
         }
+        let names: [String]?
+        switch op {
+        case "INSERT": names = valueNames(tokens, from: i)
+        case "UPDATE": names = updatedNames(tokens, from: i)
+        default: names = nil
+        }
         var literals: [Literal] = []
         // Find WHERE, then collect `name = literal` pairs.
         while i < tokens.count { if case .word(let w) = tokens[i], w.uppercased() == "WHERE" { break }; i += 1 }
@@ -74,7 +83,54 @@ enum PartiQL {
             }
             i += 1
         }
-        return Statement(operation: op, table: table, index: index, keyLiterals: literals)
+        return Statement(operation: op, table: table, index: index, keyLiterals: literals, attributeNames: names)
+    }
+
+    /// The member names of an INSERT's `VALUE {…}` tuple (nil when there is none).
+    static func valueNames(_ tokens: [Token], from start: Int) -> [String]? {
+        guard let open = tokens[start...].firstIndex(of: .symbol("{")) else { return nil }
+        var names: [String] = []
+        var depth = 0
+        var k = open
+        while k < tokens.count {
+            switch tokens[k] {
+            case .symbol("{"), .symbol("["), .symbol("("): depth += 1
+            case .symbol("}"), .symbol("]"), .symbol(")"):
+                depth -= 1
+                if depth == 0 { return names }
+            case .string(let s), .quotedIdentifier(let s), .word(let s):
+                if depth == 1, k + 1 < tokens.count, tokens[k + 1] == .symbol(":") { names.append(s) }
+            default: break
+            }
+            k += 1
+        }
+        return names.isEmpty ? nil : names
+    }
+
+    /// The top-level attributes an UPDATE's SET and REMOVE clauses name: the first identifier of
+    /// each path (`a.b[1]` → `a`), before WHERE.
+    static func updatedNames(_ tokens: [Token], from start: Int) -> [String]? {
+        var names: [String] = []
+        var depth = 0
+        var expectingPath = false
+        for token in tokens[start...] {
+            switch token {
+            case .word(let w) where depth == 0 && w.uppercased() == "WHERE":
+                return names.isEmpty ? nil : names
+            case .word(let w) where depth == 0 && (w.uppercased() == "SET" || w.uppercased() == "REMOVE"):
+                expectingPath = true
+                continue
+            case .symbol("("), .symbol("["), .symbol("{"): depth += 1
+            case .symbol(")"), .symbol("]"), .symbol("}"): depth -= 1
+            case .symbol(","):
+                if depth == 0 { expectingPath = true; continue }
+            case .word(let name), .quotedIdentifier(let name):
+                if expectingPath && depth == 0 && !names.contains(name) { names.append(name) }
+            default: break
+            }
+            expectingPath = false
+        }
+        return names.isEmpty ? nil : names
     }
 
     static func tokenize(_ text: String) -> [Token] {

@@ -8,9 +8,13 @@ struct AttributionOutcome {
     /// stream eventID → (CloudTrail eventID named or nil, method, confidence)
     var byStreamID: [String: (eventID: String?, method: String, confidence: Double)] = [:]
     var named = 0, correct = 0, wrongHighConfidence = 0, causedByCalls = 0, recalled = 0
+    /// The same counts for changes whose cause logs no key for the item (attribution by shape).
+    var keylessNamed = 0, keylessCorrect = 0, keylessCaused = 0, keylessRecalled = 0
 
     var precision: Double { named == 0 ? 1 : Double(correct) / Double(named) }
     var recall: Double { causedByCalls == 0 ? 1 : Double(recalled) / Double(causedByCalls) }
+    var keylessPrecision: Double { keylessNamed == 0 ? 1 : Double(keylessCorrect) / Double(keylessNamed) }
+    var keylessRecall: Double { keylessCaused == 0 ? 1 : Double(keylessRecalled) / Double(keylessCaused) }
 }
 
 /// Imports a generated workload (stream first or CloudTrail first) and scores the attribution.
@@ -34,13 +38,25 @@ func attribute(_ workload: ChangeWorkload, streamFirst: Bool) throws -> Attribut
         if case .real(let r) = row[3] { confidence = r } else { confidence = Double(row[3].int64Value ?? 0) }
         outcome.byStreamID[streamID] = (named, row[2].stringValue ?? "", confidence)
         let truth = workload.truth[streamID] ?? nil
+        let keyless = workload.keyless.contains(streamID)
         if let named {
-            outcome.named += 1
-            if named == truth { outcome.correct += 1 } else if confidence >= 0.9 { outcome.wrongHighConfidence += 1 }
+            if keyless {
+                outcome.keylessNamed += 1
+                if named == truth { outcome.keylessCorrect += 1 }
+            } else {
+                outcome.named += 1
+                if named == truth { outcome.correct += 1 }
+            }
+            if named != truth && confidence >= 0.9 { outcome.wrongHighConfidence += 1 }
         }
         if let truth, !workload.indistinguishable.contains(streamID) {
-            outcome.causedByCalls += 1
-            if named == truth { outcome.recalled += 1 }
+            if keyless {
+                outcome.keylessCaused += 1
+                if named == truth { outcome.keylessRecalled += 1 }
+            } else {
+                outcome.causedByCalls += 1
+                if named == truth { outcome.recalled += 1 }
+            }
         }
     }
     return outcome
@@ -55,6 +71,8 @@ func attribute(_ workload: ChangeWorkload, streamFirst: Bool) throws -> Attribut
         #expect(outcome.recall >= 0.995, "recall \(outcome.recall)")
         #expect(outcome.wrongHighConfidence == 0)
         #expect(outcome.precision >= 0.99, "precision \(outcome.precision)")
+        #expect(outcome.keylessCaused > 50 && outcome.keylessRecall >= 0.95, "key-less recall \(outcome.keylessRecall) of \(outcome.keylessCaused)")
+        #expect(outcome.keylessPrecision >= 0.98, "key-less precision \(outcome.keylessPrecision)")
         // TTL deletions are explained, never pinned on a caller.
         for (id, cause) in Self.workload.truth where cause == nil {
             #expect(outcome.byStreamID[id]?.method == "ttl")
@@ -65,7 +83,7 @@ func attribute(_ workload: ChangeWorkload, streamFirst: Bool) throws -> Attribut
             let result = try #require(outcome.byStreamID[id])
             #expect(result.method == "ambiguous" || result.confidence < 0.9 || result.eventID == (Self.workload.truth[id] ?? nil))
         }
-        print("attribution on \(Self.workload.truth.count) generated changes: precision \(outcome.precision), recall \(outcome.recall), named \(outcome.named), wrong with confidence ≥ 0.9: \(outcome.wrongHighConfidence)")
+        print("attribution on \(Self.workload.truth.count) generated changes: keyed precision \(outcome.precision), recall \(outcome.recall), named \(outcome.named); key-less precision \(outcome.keylessPrecision), recall \(outcome.keylessRecall) of \(outcome.keylessCaused); wrong with confidence ≥ 0.9: \(outcome.wrongHighConfidence)")
     }
 
     @Test func importOrderDoesNotChangeTheAnswer() throws {
