@@ -4,14 +4,17 @@
 -- param: table text = ''  Only this table ('' for all)
 -- param: since time = ''  Earliest time, inclusive
 -- param: until time = ''  Latest time, exclusive
--- columns: time, table, item_key, change_type, attribution, candidates, reason, stream_event_id, diff
+-- columns: time, table, item_key, change_type, attribution, candidates, reason, candidate_event_ids, stream_event_id, diff
 -- json-columns: diff
 SELECT c.change_time AS time, t.name AS "table", c.item_key, c.change_type, at.method AS attribution,
-       at.candidates, at.reason, c.stream_event_id, c.diff
+       at.candidates, at.reason,
+       (SELECT group_concat(ev.event_id, ' ') FROM attribution_candidates ac JOIN events ev ON ev.id = ac.event_id
+        WHERE ac.change_id = c.id) AS candidate_event_ids,
+       c.stream_event_id, c.diff
 FROM changes c
 LEFT JOIN change_attributions at ON at.change_id = c.id
 LEFT JOIN ddb_tables t ON t.id = c.table_id
-WHERE coalesce(at.method, 'pending') NOT IN ('matched', 'snapshot')
+WHERE coalesce(at.method, 'pending') NOT IN ('matched', 'matched-by-shape', 'snapshot')
   AND (:table = '' OR t.name = :table)
   AND (:since = '' OR c.change_time_us >= unixepoch(:since) * 1000000)
   AND (:until = '' OR c.change_time_us < unixepoch(:until) * 1000000)

@@ -105,7 +105,8 @@ enum Attribution {
             ORDER BY c.item_key, c.table_id, c.id
             """)
         let writes = try db.prepare("""
-            SELECT a.id, a.event_id, a.table_id, a.item_key, a.operation, e.event_time, e.principal_id, a.attribute_names
+            SELECT a.id, a.event_id, a.table_id, a.item_key, a.operation, e.event_time, e.principal_id, a.attribute_names,
+                   e.event_id, coalesce(a.item_position, 0)
             FROM item_accesses a \(scoped ? "" : "NOT INDEXED") CROSS JOIN events e ON e.id = a.event_id
             WHERE a.item_key IS NOT NULL AND e.error_code IS NULL
               \(scoped ? "AND a.item_key IN (SELECT item_key FROM temp.attribution_scope)" : "")
@@ -225,7 +226,8 @@ enum Attribution {
         guard try s.step() else { return nil }
         let write = Write(accessID: s.int64(at: 0), eventID: s.int64(at: 1), operation: s.string(at: 4) ?? "",
                           time: s.string(at: 5).flatMap(Timestamp.epochSeconds),
-                          principal: s.isNull(at: 6) ? nil : s.int64(at: 6), declared: .unknown)
+                          principal: s.isNull(at: 6) ? nil : s.int64(at: 6), declared: .unknown,
+                          tiebreak: s.string(at: 8) ?? "", position: s.int64(at: 9))
         return (s.string(at: 3) ?? "", s.int64(at: 2), write, s.isNull(at: 7) ? nil : s.withBytes(at: 7) { Array($0) })
     }
 

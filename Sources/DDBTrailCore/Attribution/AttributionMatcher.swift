@@ -30,6 +30,12 @@ extension Attribution {
         var principal: Int64?
         var declared: Declared
         var used = false
+        /// Taken, or passed over, by a change that several calls fitted equally.
+        var contested = false
+        /// Orders calls of the same second by what they are (CloudTrail eventID, then position in
+        /// the request), never by row id: the order of imports must not decide between them.
+        var tiebreak = ""
+        var position: Int64 = 0
     }
 
     /// What a request said about the attributes it writes.
@@ -102,7 +108,7 @@ extension Attribution {
             if a.sequence != b.sequence { return (a.sequence ?? "") < (b.sequence ?? "") }
             return a.id < b.id
         }
-        candidates.sort { ($0.time ?? .max, $0.accessID) < ($1.time ?? .max, $1.accessID) }
+        candidates.sort { ($0.time ?? .max, $0.tiebreak, $0.position) < ($1.time ?? .max, $1.tiebreak, $1.position) }
         return assign(group, writes: &candidates, table: item.table, coverage: item.table.flatMap { coverage[$0] })
     }
 
@@ -175,27 +181,35 @@ extension Attribution {
             scored.sort { ($0.fit, -$0.distance, -$0.index) > ($1.fit, -$1.distance, -$1.index) }
             let best = scored[0]
             let ties = scored.filter { $0.fit == best.fit && $0.distance == best.distance }
-            let principals = Set(ties.map { writes[$0.index].principal ?? -1 })
-            let chosen = writes[best.index]
-            if ties.count > 1 && principals.count > 1 {
-                // Take the earliest for the one-call-one-change bookkeeping, but name nobody.
-                writes[ties.map(\.index).min()!].used = true
-                results.append((c.id, Result(eventID: nil, accessID: nil, method: "ambiguous", confidence: 0, candidates: scored.count,
-                    reason: "\(ties.count) calls by different principals fit equally (same second, same operation, declared attributes fit both)",
-                    considered: ties.map { (writes[$0.index].eventID, writes[$0.index].accessID) })))
+            // A call taken earlier by a change that could not tell it from this one's calls is a
+            // rival still: the two changes are interchangeable, so neither is the only fit.
+            let rivals = writes.indices.filter { i in
+                let w = writes[i]
+                guard w.used, w.contested, let kind = operationKind(w.operation), compatible(kind, c.type), timeFits(w, c) else { return false }
+                return fit(w, c) == best.fit && abs((w.time ?? 0) - (seconds ?? 0)) == best.distance
+            }
+            let contenders = ties.map(\.index) + rivals
+            let principals = Set(contenders.map { writes[$0].principal ?? -1 })
+            let earliest = ties.map(\.index).min()!
+            writes[earliest].used = true
+            if contenders.count > 1 { for i in contenders { writes[i].contested = true } }
+            if contenders.count > 1 && principals.count > 1 {
+                // The earliest is spent for the one-call-one-change bookkeeping, but nobody is named.
+                results.append((c.id, Result(eventID: nil, accessID: nil, method: "ambiguous", confidence: 0, candidates: scored.count + rivals.count,
+                    reason: "\(contenders.count) calls by different principals fit equally (same second, same operation, declared attributes fit both)",
+                    considered: contenders.map { (writes[$0].eventID, writes[$0].accessID) })))
                 continue
             }
-            writes[ties.count > 1 ? ties.map(\.index).min()! : best.index].used = true
-            let taken = ties.count > 1 ? writes[ties.map(\.index).min()!] : chosen
+            let taken = writes[earliest]
             var confidence: Double
             var reason: String
-            if scored.count == 1 {
+            if contenders.count > 1 {
+                confidence = 0.8
+                reason = "\(contenders.count) calls by the same principal fit equally; the earliest open one was taken"
+            } else if scored.count == 1 {
                 confidence = best.fit == 2 ? 0.99 : 0.9
                 reason = best.fit == 2 ? "the only call that fits; its declared attributes match the change"
                                        : "the only call that fits (its declared attributes could not be checked)"
-            } else if ties.count > 1 {
-                confidence = 0.8
-                reason = "\(ties.count) calls by the same principal fit equally; the earliest was taken"
             } else {
                 confidence = best.fit == 2 && scored[1].fit < 2 ? 0.95 : 0.75
                 reason = "\(scored.count) calls fit; chosen by declared attributes and time"

@@ -21,7 +21,6 @@ extension Attribution {
     struct KeylessMember {
         var write: Write
         var table: Int64
-        var position: Int64
         var spent = false
     }
 
@@ -43,22 +42,23 @@ extension Attribution {
         var members: [Int64: [KeylessMember]] = [:]
         for row in try db.rows("""
             SELECT a.id, a.event_id, a.table_id, a.operation, e.event_time, e.principal_id, a.attribute_names,
-                   coalesce(a.item_position, 0)
+                   coalesce(a.item_position, 0), e.event_id
             FROM item_accesses a CROSS JOIN events e ON e.id = a.event_id
             WHERE a.item_key IS NULL AND e.error_code IS NULL AND a.operation IN \(writeOperations)
             """) {
             guard let accessID = row[0].int64Value, let eventID = row[1].int64Value, let table = row[2].int64Value else { continue }
             let write = Write(accessID: accessID, eventID: eventID, operation: row[3].stringValue ?? "",
                               time: row[4].stringValue.flatMap(Timestamp.epochSeconds), principal: row[5].int64Value,
-                              declared: declared(row[6].stringValue.flatMap { try? JSONParser.parse(Array($0.utf8)) }))
-            members[table, default: []].append(KeylessMember(write: write, table: table, position: row[7].int64Value ?? 0))
+                              declared: declared(row[6].stringValue.flatMap { try? JSONParser.parse(Array($0.utf8)) }),
+                              tiebreak: row[8].stringValue ?? "", position: row[7].int64Value ?? 0)
+            members[table, default: []].append(KeylessMember(write: write, table: table))
         }
         if members.isEmpty { return 0 }
         var attributed = 0
         let image = try db.prepare("SELECT new_image, diff FROM changes WHERE id = ?")
         for table in members.keys.sorted() {
             var list = members[table]!.sorted {
-                ($0.write.time ?? .max, $0.write.eventID, $0.position) < ($1.write.time ?? .max, $1.write.eventID, $1.position)
+                ($0.write.time ?? .max, $0.write.tiebreak, $0.write.position) < ($1.write.time ?? .max, $1.write.tiebreak, $1.write.position)
             }
             let times = list.map { $0.write.time ?? .max }
             // The changes the keyed pass left without a candidate, near a key-less write.

@@ -97,6 +97,73 @@ func attribute(_ workload: ChangeWorkload, streamFirst: Bool) throws -> Attribut
         }
     }
 
+    /// CloudTrail arriving in ten imports after the stream (each small enough for the scoped
+    /// recompute) gives the answer of one import of everything, key-less calls included.
+    @Test func incrementalImportsGiveTheAnswerOfOneImport() throws {
+        let small = ChangeWorkload.generate(seed: 5, steps: 600)
+        let whole = try attribute(small, streamFirst: false)
+        let c = try Case()
+        try write(Array(small.stream.utf8), to: c.directory + "/stream/lambda-event.json")
+        try c.importPaths([c.directory + "/stream"])
+        let lines = small.cloudTrail.split(separator: "\n").filter { $0.hasPrefix("{\"eventVersion") }
+            .map { $0.hasSuffix(",") ? String($0.dropLast()) : String($0) }
+        #expect(lines.count > 500)
+        for part in 0..<10 {
+            let records = lines.enumerated().filter { $0.offset % 10 == part }.map(\.element)
+            try write(logFile(records), to: c.directory + "/ct-\(part).json")
+            try c.importPaths([c.directory + "/ct-\(part).json"])
+        }
+        let rows = try c.rows("""
+            SELECT c.stream_event_id, e.event_id, a.method FROM changes c JOIN change_attributions a ON a.change_id = c.id
+            LEFT JOIN events e ON e.id = a.event_id
+            """)
+        #expect(rows.count == whole.byStreamID.count)
+        var keylessNamed = 0
+        for row in rows {
+            let id = row[0].stringValue ?? ""
+            let expected = try #require(whole.byStreamID[id])
+            #expect(row[1].stringValue == expected.eventID && row[2].stringValue == expected.method, "\(id): \(row[1].stringValue ?? "-") \(row[2].stringValue ?? "-") vs \(expected.eventID ?? "-") \(expected.method)")
+            if small.keyless.contains(id), row[1].stringValue != nil { keylessNamed += 1 }
+        }
+        #expect(keylessNamed > 20)
+    }
+
+    /// A change matched by shape shows its call, and the call's access shows the inferred key
+    /// (never in item_key); an ambiguous one names every call weighed.
+    @Test func keylessLinksShowBothWays() throws {
+        let c = try Case()
+        try write(Array(Self.workload.cloudTrail.utf8), to: c.directory + "/ct/trail.json")
+        try write(Array(Self.workload.stream.utf8), to: c.directory + "/stream/lambda-event.json")
+        try c.importPaths([c.directory])
+        let mismatched = try c.count("""
+            SELECT count(*) FROM change_attributions a JOIN changes c ON c.id = a.change_id
+            JOIN item_accesses x ON x.id = a.item_access_id
+            WHERE a.method = 'matched-by-shape' AND (x.inferred_item_key IS NOT c.item_key OR x.item_key IS NOT NULL)
+            """)
+        #expect(mismatched == 0)
+        let byShape = try c.count("SELECT count(*) FROM change_attributions WHERE method = 'matched-by-shape'")
+        #expect(byShape > 50)
+        #expect(try c.count("SELECT count(*) FROM item_accesses WHERE inferred_item_key IS NOT NULL") == byShape)
+        // Every ambiguous result names at least two calls.
+        #expect(try c.count("""
+            SELECT count(*) FROM change_attributions a WHERE a.method = 'ambiguous'
+              AND (SELECT count(DISTINCT event_id) FROM attribution_candidates WHERE change_id = a.change_id) < 2
+            """) == 0)
+        #expect(try c.count("SELECT count(*) FROM change_attributions WHERE method = 'ambiguous'") > 0)
+        // The item query finds the key-less call through the inferred key, marked as not logged.
+        let key = try #require(try c.rows("""
+            SELECT x.inferred_item_key, e.event_id FROM item_accesses x JOIN events e ON e.id = x.event_id
+            WHERE x.inferred_item_key IS NOT NULL LIMIT 1
+            """).first)
+        let query = try #require(QueryFile.embedded("item-accesses"))
+        let db = try CaseDatabase.openForQuery(path: c.dbPath)
+        let result = try QueryRunner.rows(db, sql: query.sql, parameters: ["table": "Orders", "key": key[0].stringValue ?? ""])
+        let logged = try #require(result.columns.firstIndex(of: "key_logged"))
+        let eventColumn = try #require(result.columns.firstIndex(of: "event_id"))
+        let row = try #require(result.rows.first { $0[eventColumn].stringValue == key[1].stringValue })
+        #expect(row[logged].int64Value == 0)
+    }
+
     /// The names attribution reads from stored diffs and images, without building their values.
     @Test func memberNamesAreReadAtTheirDepth() {
         let diff = #"{"added":{"a":{"x":1,"y":[{"z":2}]},"b.c":"s"},"removed":{"\"q.r\"":null},"changed":{"d[2]":{"old":"{\"","new":[1,{"k":3}]}}}"#

@@ -93,6 +93,31 @@ func normalisedFirst(_ relative: String) throws -> NormalisedEvent {
         #expect(batch.itemAccesses.map(\.operation) == ["UPDATE", "INSERT"])
         #expect(batch.itemAccesses[0].key != nil)
         #expect(batch.itemAccesses[1].key == nil) // INSERT redacts even the key values
+        // What each statement writes: the INSERT's VALUE names (the whole item), the UPDATE's SET target.
+        #expect(batch.itemAccesses[1].attributeNames == #"["Artist","SongTitle","Album"]"#)
+        #expect(batch.itemAccesses[0].attributeNames == #"{"touches":["Album"]}"#)
+    }
+
+    @Test func partiQLWrittenNamesSkipValuesAndConditions() throws {
+        let insert = try #require(PartiQL.parse(#"INSERT INTO "Orders" VALUE {'pk' : ***(Redacted), "sk" : 'x', 'address' : {'city' : ***(Redacted), 'zip' : 1}, 'tags' : [1, {'n' : 2}]}"#))
+        #expect(insert.attributeNames == ["pk", "sk", "address", "tags"])
+        let update = try #require(PartiQL.parse(#"UPDATE Orders SET total = ***(Redacted), "address".city = ***(Redacted) SET notes = list_append(notes, ***(Redacted)) REMOVE tags[1], old WHERE pk = 'a' AND total = ***(Redacted)"#))
+        #expect(update.attributeNames == ["total", "address", "notes", "tags", "old"])
+        #expect(update.keyLiterals == [PartiQL.Literal(name: "pk", value: "a", isNumber: false)])
+        #expect(try #require(PartiQL.parse("DELETE FROM Orders WHERE pk = 'a'")).attributeNames == nil)
+    }
+
+    /// A batch put may log its key and names, only its names (then no key is known), or only a name list.
+    @Test func keylessBatchPutsKeepTheirNames() throws {
+        let value = try JSONParser.parse(#"""
+            {"eventName":"BatchWriteItem","eventSource":"dynamodb.amazonaws.com","awsRegion":"eu-west-1","recipientAccountId":"111122223333",
+             "requestParameters":{"requestItems":{"Orders":[
+               {"putRequest":{"key":{"id":"1"},"item":["id","a"]}},{"PutRequest":{"Item":["id","b"]}},{"putRequest":["id","c"]}]}}}
+            """#)
+        let e = CloudTrailNormaliser.normalise(try #require(value.object))
+        #expect(e.itemAccesses.map(\.operation) == ["Put", "Put", "Put"])
+        #expect(e.itemAccesses.map { $0.key == nil } == [false, true, true])
+        #expect(e.itemAccesses.map(\.attributeNames) == [#"["id","a"]"#, #"["id","b"]"#, #"["id","c"]"#])
     }
 
     @Test func getRecordsNamesTheTableThroughTheShardIterator() throws {
