@@ -17,6 +17,9 @@ public struct Head: Sendable {
     public var jsonLines: Bool
     /// Lines look like `<timestamp> {json}` (CloudWatch Logs export to S3).
     public var timestampPrefixedLines: Bool
+    /// Read as lines although the first line is not JSON, because the lines after it are
+    /// (JSON lines whose first record is damaged); `firstElement` is then nil.
+    public var firstLineBroken: Bool
 
     /// How many bytes of an input the readers see when they sniff it.
     static let limit = 64 * 1024
@@ -35,6 +38,7 @@ public struct Head: Sendable {
         topLevelArray = false
         jsonLines = false
         timestampPrefixedLines = false
+        firstLineBroken = false
         guard let first = firstNonBlank else { return }
         let text = Array(bytes[first...])
 
@@ -50,8 +54,7 @@ public struct Head: Sendable {
                 return
             }
         } else if text.first != UInt8(ascii: "{"), text.first != UInt8(ascii: "["),
-                  let brace = firstLine.firstIndex(of: UInt8(ascii: "{")), brace > 0,
-                  !firstLine[..<brace].contains(UInt8(ascii: "\"")),
+                  let brace = Self.prefixEnd(firstLine[...]),
                   let value = try? JSONParser.parse(Array(firstLine[brace...])) {
             timestampPrefixedLines = true
             firstElement = value
@@ -69,6 +72,71 @@ public struct Head: Sendable {
         }
         container = splitter.container
         topLevelArray = splitter.sawTopLevelArray
+
+        // Nothing here reads as one document, but the lines after the first are JSON objects:
+        // lines (plain or prefixed) whose first record is damaged.
+        guard firstValue == nil, firstElement == nil, container == nil, !topLevelArray, moreAfterFirstLine else { return }
+        let prefixed = text.first != UInt8(ascii: "{") && text.first != UInt8(ascii: "[") && Self.prefixEnd(firstLine[...]) != nil
+        guard text.first == UInt8(ascii: "{") || prefixed,
+              Self.mostlyObjectLines(Array(rest), stripPrefix: prefixed, complete: complete || text.count < Self.limit) else { return }
+        firstLineBroken = true
+        if prefixed { timestampPrefixedLines = true } else { jsonLines = true }
+    }
+
+    /// Where the JSON of a prefixed line starts: its first `{`, after a prefix holding no quote.
+    static func prefixEnd(_ line: ArraySlice<UInt8>) -> Int? {
+        guard let brace = line.firstIndex(of: UInt8(ascii: "{")), brace > line.startIndex,
+              !line[..<brace].contains(UInt8(ascii: "\"")) else { return nil }
+        return brace
+    }
+
+    /// True when at least one, and at least half, of the next few lines are whole JSON objects
+    /// with members. Most lines of a pretty-printed document are members (`"k": v,`) or brackets,
+    /// and its one-line nested objects mostly end with a comma, so it does not pass.
+    static func mostlyObjectLines(_ text: [UInt8], stripPrefix: Bool, complete: Bool) -> Bool {
+        var lines = 0, objects = 0, start = 0
+        while start < text.count, lines < sampleLimit {
+            let newline = text[start...].firstIndex(of: 0x0A)
+            if newline == nil, !complete { break } // the head may have cut this line
+            let end = newline ?? text.count
+            var line = text[start..<end]
+            start = end + 1
+            while let b = line.first, b == 0x20 || b == 0x09 { line.removeFirst() }
+            while let b = line.last, b == 0x20 || b == 0x09 || b == 0x0D { line.removeLast() }
+            if line.isEmpty { continue }
+            lines += 1
+            if stripPrefix, let brace = prefixEnd(line) { line = line[brace...] }
+            guard line.first == UInt8(ascii: "{") else { continue }
+            if let object = (try? JSONParser.parse(Array(line)))?.object, !object.members.isEmpty { objects += 1 }
+        }
+        return objects > 0 && objects * 2 >= lines
+    }
+
+    /// How many elements from the start of the head detection may look at.
+    static let sampleLimit = 8
+
+    /// Up to `sampleLimit` elements from the start of the head, cut the way the head was read
+    /// (lines, prefixed lines, or a JSON document), each parsed or nil when it does not parse.
+    /// Empty for input that is neither lines nor starts like JSON.
+    func samples() -> [JSON?] {
+        let layout: Layout
+        if jsonLines {
+            layout = .lines(stripPrefix: false)
+        } else if timestampPrefixedLines {
+            layout = .lines(stripPrefix: true)
+        } else if startsLikeJSON {
+            layout = .document(containers: Self.knownContainers)
+        } else {
+            return []
+        }
+        guard let first = bytes.firstIndex(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return [] }
+        let splitter = RecordSplitter(source: MemoryBytes(Array(bytes[first...])))
+        splitter.start(layout)
+        var found: [JSON?] = []
+        while found.count < Self.sampleLimit, case .element(let element)? = try? splitter.next() {
+            found.append(try? JSONParser.parse(element.bytes))
+        }
+        return found
     }
 }
 

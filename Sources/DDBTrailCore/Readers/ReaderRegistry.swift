@@ -26,10 +26,35 @@ public enum ReaderRegistry {
 
     public static func detect(_ head: Head) -> FormatMatch {
         if head.isBlank { return .blank }
-        let matches = all.compactMap { reader in reader.sniff(head).map { (reader, $0) } }
-        if matches.count == 1 { return .reader(matches[0].0, reason: matches[0].1) }
-        if matches.count > 1 { return .ambiguous(matches.map { "\($0.0.name) (\($0.1))" }) }
+        let matches = sniffAll(head)
+        // A first record of no known shape, or one that does not parse, says nothing about the
+        // rest: the first later record some reader claims decides instead.
+        if matches.isEmpty || head.firstElement == nil, let later = detectBeyondFirst(head) { return later }
+        if matches.count == 1 { return .reader(matches[0].reader, reason: matches[0].reason) }
+        if matches.count > 1 { return .ambiguous(matches.map { "\($0.reader.name) (\($0.reason))" }) }
         return .unrecognised(describeUnrecognised(head))
+    }
+
+    /// Every reader that claims the head, with its reason.
+    static func sniffAll(_ head: Head) -> [(reader: any RecordReader, reason: String)] {
+        all.compactMap { reader in reader.sniff(head).map { (reader, $0) } }
+    }
+
+    /// Sniffs the head again with each later sample element standing in for the first; the first
+    /// one any reader claims decides (one reader, or an ambiguity as for a first element).
+    static func detectBeyondFirst(_ head: Head) -> FormatMatch? {
+        for (index, sample) in head.samples().enumerated().dropFirst() {
+            guard let sample else { continue }
+            var stand = head
+            stand.firstElement = sample
+            let matches = sniffAll(stand)
+            if matches.isEmpty { continue }
+            let earlier = index == 1 ? "record 1 is" : "records 1–\(index) are"
+            let note = "\(earlier) not of this shape; record \(index + 1) is"
+            if matches.count == 1 { return .reader(matches[0].reader, reason: "\(matches[0].reason) (\(note))") }
+            return .ambiguous(matches.map { "\($0.reader.name) (\($0.reason); \(note))" })
+        }
+        return nil
     }
 
     /// Says what the input looked like, so a responder knows why nothing matched.
