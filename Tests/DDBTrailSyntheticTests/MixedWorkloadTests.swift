@@ -192,6 +192,11 @@ struct MixedScores {
         // Key-less calls (PartiQL INSERT, key-less batch puts): matched by table, time and names.
         #expect(scores.keyless.recall >= 0.95, "key-less recall \(scores.keyless.recall)")
         #expect(scores.keyless.precision >= 0.98, "key-less precision \(scores.keyless.precision)")
+        // Changes nothing can tell apart are called ambiguous, naming no single call.
+        for id in truth.ambiguousKeyless.union(truth.indistinguishable) {
+            let answer = cloudTrailFirst.answers[id]
+            #expect(answer?.method == "ambiguous" || answer?.eventID == nil, "\(id): \(String(describing: answer))")
+        }
     }
 
     @Test func sameSeedGivesTheSameWorkload() throws {
