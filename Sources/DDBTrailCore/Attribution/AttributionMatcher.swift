@@ -138,6 +138,7 @@ extension Attribution {
     /// Assigns one item's changes (in stream order) to its successful writes.
     static func assign(_ changes: [Change], writes: inout [Write], table: Int64?, coverage: (Int64, Int64)?) -> [(Int64, Result)] {
         var results: [(Int64, Result)] = []
+        var anyContested = false
         for c in changes {
             if c.type == "SNAPSHOT" {
                 results.append((c.id, Result(method: "snapshot", confidence: 0, candidates: 0,
@@ -183,7 +184,7 @@ extension Attribution {
             let ties = scored.filter { $0.fit == best.fit && $0.distance == best.distance }
             // A call taken earlier by a change that could not tell it from this one's calls is a
             // rival still: the two changes are interchangeable, so neither is the only fit.
-            let rivals = writes.indices.filter { i in
+            let rivals = !anyContested ? [] : writes.indices.filter { i in
                 let w = writes[i]
                 guard w.used, w.contested, let kind = operationKind(w.operation), compatible(kind, c.type), timeFits(w, c) else { return false }
                 return fit(w, c) == best.fit && abs((w.time ?? 0) - (seconds ?? 0)) == best.distance
@@ -192,7 +193,10 @@ extension Attribution {
             let principals = Set(contenders.map { writes[$0].principal ?? -1 })
             let earliest = ties.map(\.index).min()!
             writes[earliest].used = true
-            if contenders.count > 1 { for i in contenders { writes[i].contested = true } }
+            if contenders.count > 1 {
+                anyContested = true
+                for i in contenders { writes[i].contested = true }
+            }
             if contenders.count > 1 && principals.count > 1 {
                 // The earliest is spent for the one-call-one-change bookkeeping, but nobody is named.
                 results.append((c.id, Result(eventID: nil, accessID: nil, method: "ambiguous", confidence: 0, candidates: scored.count + rivals.count,
