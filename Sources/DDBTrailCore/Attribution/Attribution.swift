@@ -105,8 +105,7 @@ enum Attribution {
             ORDER BY c.item_key, c.table_id, c.id
             """)
         let writes = try db.prepare("""
-            SELECT a.id, a.event_id, a.table_id, a.item_key, a.operation, e.event_time, e.principal_id, a.attribute_names,
-                   e.event_id, coalesce(a.item_position, 0)
+            SELECT a.id, a.event_id, a.table_id, a.item_key, a.operation, e.event_time, e.principal_id, a.attribute_names
             FROM item_accesses a \(scoped ? "" : "NOT INDEXED") CROSS JOIN events e ON e.id = a.event_id
             WHERE a.item_key IS NOT NULL AND e.error_code IS NULL
               \(scoped ? "AND a.item_key IN (SELECT item_key FROM temp.attribution_scope)" : "")
@@ -116,6 +115,9 @@ enum Attribution {
         let feed = try RowFeed(database: db, storingInto: "change_attributions",
                                columns: "change_id, event_id, item_access_id, method, confidence, candidates, reason",
                                onConflict: .fail)
+        let tiebreak = try db.prepare("""
+            SELECT e.event_id, coalesce(a.item_position, 0) FROM item_accesses a JOIN events e ON e.id = a.event_id WHERE a.id = ?
+            """)
         let candidateFeed = try RowFeed(database: db, storingInto: "attribution_candidates",
                                         columns: "change_id, item_access_id, event_id", onConflict: .ignore)
         var attributed = 0
@@ -183,6 +185,19 @@ enum Attribution {
                     current.writes.append((w.write, w.names))
                     pendingWrite = try nextWrite(writes)
                 }
+                // Calls of the same second are ordered by what they are: read only when needed,
+                // since a wider sort of every write costs more than these rare lookups.
+                var seconds = Set<Int64>()
+                if current.writes.contains(where: { !seconds.insert($0.write.time ?? .max).inserted }) {
+                    for i in current.writes.indices {
+                        try tiebreak.bind([.integer(current.writes[i].write.accessID)])
+                        if try tiebreak.step() {
+                            current.writes[i].write.tiebreak = tiebreak.withBytes(at: 0, prefixKey)
+                            current.writes[i].write.position = tiebreak.int64(at: 1)
+                        }
+                        tiebreak.reset()
+                    }
+                }
             }
             batch.append(current)
             item = nil
@@ -226,8 +241,7 @@ enum Attribution {
         guard try s.step() else { return nil }
         let write = Write(accessID: s.int64(at: 0), eventID: s.int64(at: 1), operation: s.string(at: 4) ?? "",
                           time: s.string(at: 5).flatMap(Timestamp.epochSeconds),
-                          principal: s.isNull(at: 6) ? nil : s.int64(at: 6), declared: .unknown,
-                          tiebreak: s.string(at: 8) ?? "", position: s.int64(at: 9))
+                          principal: s.isNull(at: 6) ? nil : s.int64(at: 6), declared: .unknown)
         return (s.string(at: 3) ?? "", s.int64(at: 2), write, s.isNull(at: 7) ? nil : s.withBytes(at: 7) { Array($0) })
     }
 

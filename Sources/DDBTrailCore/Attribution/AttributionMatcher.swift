@@ -17,9 +17,11 @@ extension Attribution {
         /// repeat: these are checked against the declared sets, never built into sets of their own).
         var diffNames: [String]?
         var newNames: [String]?
-        /// The item's key attributes (from its canonical key): every image holds them and no write
-        /// declares them reliably, so fits are judged without them.
-        var keyNames: [String] = []
+        /// The item's canonical key: every image holds its attributes and no write declares them
+        /// reliably, so fits that fail with them are judged again without them.
+        var itemKey = ""
+
+        var keyNames: [String] { Array(itemKey.utf8).withUnsafeBufferPointer { memberNames($0, depth: 1) } }
     }
 
     struct Write {
@@ -32,9 +34,10 @@ extension Attribution {
         var used = false
         /// Taken, or passed over, by a change that several calls fitted equally.
         var contested = false
-        /// Orders calls of the same second by what they are (CloudTrail eventID, then position in
-        /// the request), never by row id: the order of imports must not decide between them.
-        var tiebreak = ""
+        /// Orders calls of the same second by what they are (the first 16 bytes of the CloudTrail
+        /// eventID, then position in the request), never by row id: the order of imports must not
+        /// decide between them.
+        var tiebreak: (UInt64, UInt64) = (0, 0)
         var position: Int64 = 0
     }
 
@@ -87,10 +90,9 @@ extension Attribution {
     /// Reads the names an item's rows carry and assigns its changes (in stream order) to its writes.
     static func assign(_ item: Item, coverage: [Int64: (Int64, Int64)]) -> [(Int64, Result)] {
         // Only the attribute names matter here: they are read without building the values.
-        let keyNames = Array(item.key.utf8).withUnsafeBufferPointer { memberNames($0, depth: 1) }
         var group = item.changes.map { entry in
             var c = entry.change
-            c.keyNames = keyNames
+            c.itemKey = item.key
             c.diffNames = entry.diff.map { $0.withUnsafeBufferPointer { memberNames($0, depth: 2).map(topLevelName) } }
             c.newNames = entry.newImage.map { $0.withUnsafeBufferPointer { memberNames($0, depth: 1) } }
             return c
@@ -108,7 +110,7 @@ extension Attribution {
             if a.sequence != b.sequence { return (a.sequence ?? "") < (b.sequence ?? "") }
             return a.id < b.id
         }
-        candidates.sort { ($0.time ?? .max, $0.tiebreak, $0.position) < ($1.time ?? .max, $1.tiebreak, $1.position) }
+        candidates.sort { ($0.time ?? .max, $0.tiebreak.0, $0.tiebreak.1, $0.position) < ($1.time ?? .max, $1.tiebreak.0, $1.tiebreak.1, $1.position) }
         return assign(group, writes: &candidates, table: item.table, coverage: item.table.flatMap { coverage[$0] })
     }
 
@@ -119,14 +121,27 @@ extension Attribution {
         case .wholeItem(let names):
             // The item list may name the key attributes or not.
             guard c.type != "REMOVE", let new = c.newNames else { return 1 }
+            if new.allSatisfy(names.contains) && names.allSatisfy(new.contains) { return 2 }
             let key = c.keyNames
             return new.allSatisfy { names.contains($0) || key.contains($0) }
                 && names.allSatisfy { new.contains($0) || key.contains($0) } ? 2 : 0
         case .touches(let names):
             // An update that creates the item adds its key attributes too.
             guard let touched = c.diffNames else { return 1 }
-            return touched.allSatisfy { names.contains($0) || c.keyNames.contains($0) } ? 2 : 0
+            if touched.allSatisfy(names.contains) { return 2 }
+            let key = c.keyNames
+            return touched.allSatisfy { names.contains($0) || key.contains($0) } ? 2 : 0
         }
+    }
+
+    /// The first 16 bytes of a text as two big-endian integers (zero-padded): sorts like the text.
+    static func prefixKey(_ b: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var words: (UInt64, UInt64) = (0, 0)
+        for i in 0..<16 {
+            let byte = UInt64(i < b.count ? b[i] : 0)
+            if i < 8 { words.0 = words.0 << 8 | byte } else { words.1 = words.1 << 8 | byte }
+        }
+        return words
     }
 
     static func timeFits(_ w: Write, _ c: Change) -> Bool {
@@ -181,7 +196,7 @@ extension Attribution {
             // Best fit first, then nearest in time, then earliest (stream order follows call order).
             scored.sort { ($0.fit, -$0.distance, -$0.index) > ($1.fit, -$1.distance, -$1.index) }
             let best = scored[0]
-            let ties = scored.filter { $0.fit == best.fit && $0.distance == best.distance }
+            let ties = scored.count == 1 ? scored : scored.filter { $0.fit == best.fit && $0.distance == best.distance }
             // A call taken earlier by a change that could not tell it from this one's calls is a
             // rival still: the two changes are interchangeable, so neither is the only fit.
             let rivals = !anyContested ? [] : writes.indices.filter { i in
@@ -189,15 +204,15 @@ extension Attribution {
                 guard w.used, w.contested, let kind = operationKind(w.operation), compatible(kind, c.type), timeFits(w, c) else { return false }
                 return fit(w, c) == best.fit && abs((w.time ?? 0) - (seconds ?? 0)) == best.distance
             }
-            let contenders = ties.map(\.index) + rivals
-            let principals = Set(contenders.map { writes[$0].principal ?? -1 })
-            let earliest = ties.map(\.index).min()!
+            let earliest = ties.count == 1 ? ties[0].index : ties.map(\.index).min()!
             writes[earliest].used = true
+            let contenders = ties.count + rivals.count > 1 ? ties.map(\.index) + rivals : [earliest]
+            let principals = contenders.count > 1 ? Set(contenders.map { writes[$0].principal ?? -1 }).count : 1
             if contenders.count > 1 {
                 anyContested = true
                 for i in contenders { writes[i].contested = true }
             }
-            if contenders.count > 1 && principals.count > 1 {
+            if contenders.count > 1 && principals > 1 {
                 // The earliest is spent for the one-call-one-change bookkeeping, but nobody is named.
                 results.append((c.id, Result(eventID: nil, accessID: nil, method: "ambiguous", confidence: 0, candidates: scored.count + rivals.count,
                     reason: "\(contenders.count) calls by different principals fit equally (same second, same operation, declared attributes fit both)",

@@ -50,7 +50,8 @@ extension Attribution {
             let write = Write(accessID: accessID, eventID: eventID, operation: row[3].stringValue ?? "",
                               time: row[4].stringValue.flatMap(Timestamp.epochSeconds), principal: row[5].int64Value,
                               declared: declared(row[6].stringValue.flatMap { try? JSONParser.parse(Array($0.utf8)) }),
-                              tiebreak: row[8].stringValue ?? "", position: row[7].int64Value ?? 0)
+                              tiebreak: Array((row[8].stringValue ?? "").utf8).withUnsafeBufferPointer(prefixKey),
+                              position: row[7].int64Value ?? 0)
             members[table, default: []].append(KeylessMember(write: write, table: table))
         }
         if members.isEmpty { return 0 }
@@ -58,7 +59,8 @@ extension Attribution {
         let image = try db.prepare("SELECT new_image, diff FROM changes WHERE id = ?")
         for table in members.keys.sorted() {
             var list = members[table]!.sorted {
-                ($0.write.time ?? .max, $0.write.tiebreak, $0.write.position) < ($1.write.time ?? .max, $1.write.tiebreak, $1.write.position)
+                ($0.write.time ?? .max, $0.write.tiebreak.0, $0.write.tiebreak.1, $0.write.position)
+                    < ($1.write.time ?? .max, $1.write.tiebreak.0, $1.write.tiebreak.1, $1.write.position)
             }
             let times = list.map { $0.write.time ?? .max }
             // The changes the keyed pass left without a candidate, near a key-less write.
@@ -76,7 +78,7 @@ extension Attribution {
                 let key = row[1].stringValue ?? ""
                 var c = Change(id: id, sequence: row[4].stringValue, type: row[2].stringValue ?? "", timeMicros: micros,
                                precision: "", ttl: false, diffNames: nil, newNames: nil)
-                c.keyNames = Array(key.utf8).withUnsafeBufferPointer { memberNames($0, depth: 1) }
+                c.itemKey = key
                 try image.bind([.integer(id)])
                 if try image.step() {
                     if !image.isNull(at: 0) { c.newNames = image.withBytes(at: 0) { memberNames($0, depth: 1) } }
