@@ -138,7 +138,7 @@ enum Attribution {
                 feed.append(result.reason)
                 if result.eventID != nil { attributed += 1 }
                 if feed.rowCount == 4096 { try feed.run() }
-                for candidate in result.considered {
+                for candidate in result.considered ?? [] {
                     candidateFeed.append(changeID)
                     candidateFeed.append(candidate.access)
                     candidateFeed.append(candidate.event)
@@ -187,9 +187,12 @@ enum Attribution {
                 }
                 // Calls of the same second are ordered by what they are: read only when needed,
                 // since a wider sort of every write costs more than these rare lookups.
-                var seconds = Set<Int64>()
-                if current.writes.contains(where: { !seconds.insert($0.write.time ?? .max).inserted }) {
-                    for i in current.writes.indices {
+                var seconds = Set<Int64>(), shared = Set<Int64>()
+                if current.writes.count > 1 {
+                    for w in current.writes where !seconds.insert(w.write.time ?? .max).inserted { shared.insert(w.write.time ?? .max) }
+                }
+                if !shared.isEmpty {
+                    for i in current.writes.indices where shared.contains(current.writes[i].write.time ?? .max) {
                         try tiebreak.bind([.integer(current.writes[i].write.accessID)])
                         if try tiebreak.step() {
                             current.writes[i].write.tiebreak = tiebreak.withBytes(at: 0, prefixKey)

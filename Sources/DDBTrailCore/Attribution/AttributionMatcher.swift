@@ -17,11 +17,12 @@ extension Attribution {
         /// repeat: these are checked against the declared sets, never built into sets of their own).
         var diffNames: [String]?
         var newNames: [String]?
-        /// The item's canonical key: every image holds its attributes and no write declares them
-        /// reliably, so fits that fail with them are judged again without them.
-        var itemKey = ""
+    }
 
-        var keyNames: [String] { Array(itemKey.utf8).withUnsafeBufferPointer { memberNames($0, depth: 1) } }
+    /// The attributes of a canonical item key. Every image holds them and no write declares them
+    /// reliably, so a fit that fails with them is judged again without them.
+    static func keyNames(_ itemKey: String) -> [String] {
+        Array(itemKey.utf8).withUnsafeBufferPointer { memberNames($0, depth: 1) }
     }
 
     struct Write {
@@ -59,7 +60,7 @@ extension Attribution {
         var reason: String
         /// The calls (event, item access) weighed when none could be named (ambiguous) or when
         /// one was named by shape: stored in attribution_candidates.
-        var considered: [(event: Int64, access: Int64)] = []
+        var considered: [(event: Int64, access: Int64)]? = nil
     }
 
     static func operationKind(_ operation: String) -> String? {
@@ -92,7 +93,6 @@ extension Attribution {
         // Only the attribute names matter here: they are read without building the values.
         var group = item.changes.map { entry in
             var c = entry.change
-            c.itemKey = item.key
             c.diffNames = entry.diff.map { $0.withUnsafeBufferPointer { memberNames($0, depth: 2).map(topLevelName) } }
             c.newNames = entry.newImage.map { $0.withUnsafeBufferPointer { memberNames($0, depth: 1) } }
             return c
@@ -111,25 +111,25 @@ extension Attribution {
             return a.id < b.id
         }
         candidates.sort { ($0.time ?? .max, $0.tiebreak.0, $0.tiebreak.1, $0.position) < ($1.time ?? .max, $1.tiebreak.0, $1.tiebreak.1, $1.position) }
-        return assign(group, writes: &candidates, table: item.table, coverage: item.table.flatMap { coverage[$0] })
+        return assign(group, writes: &candidates, table: item.table, key: item.key, coverage: item.table.flatMap { coverage[$0] })
     }
 
     /// How well a write's declared attributes fit a change: 2 fits, 1 unknown, 0 contradicts.
-    static func fit(_ w: Write, _ c: Change) -> Int {
+    static func fit(_ w: Write, _ c: Change, key itemKey: String) -> Int {
         switch w.declared {
         case .unknown: return 1
         case .wholeItem(let names):
             // The item list may name the key attributes or not.
             guard c.type != "REMOVE", let new = c.newNames else { return 1 }
             if new.allSatisfy(names.contains) && names.allSatisfy(new.contains) { return 2 }
-            let key = c.keyNames
+            let key = keyNames(itemKey)
             return new.allSatisfy { names.contains($0) || key.contains($0) }
                 && names.allSatisfy { new.contains($0) || key.contains($0) } ? 2 : 0
         case .touches(let names):
             // An update that creates the item adds its key attributes too.
             guard let touched = c.diffNames else { return 1 }
             if touched.allSatisfy(names.contains) { return 2 }
-            let key = c.keyNames
+            let key = keyNames(itemKey)
             return touched.allSatisfy { names.contains($0) || key.contains($0) } ? 2 : 0
         }
     }
@@ -151,7 +151,7 @@ extension Attribution {
     }
 
     /// Assigns one item's changes (in stream order) to its successful writes.
-    static func assign(_ changes: [Change], writes: inout [Write], table: Int64?, coverage: (Int64, Int64)?) -> [(Int64, Result)] {
+    static func assign(_ changes: [Change], writes: inout [Write], table: Int64?, key: String, coverage: (Int64, Int64)?) -> [(Int64, Result)] {
         var results: [(Int64, Result)] = []
         var anyContested = false
         for c in changes {
@@ -175,7 +175,7 @@ extension Attribution {
             var scored: [(index: Int, fit: Int, distance: Int64)] = []
             for (i, w) in writes.enumerated() where !w.used {
                 guard let kind = operationKind(w.operation), compatible(kind, c.type), timeFits(w, c) else { continue }
-                let f = fit(w, c)
+                let f = fit(w, c, key: key)
                 guard f > 0 else { continue }
                 let distance = abs((w.time ?? 0) - (seconds ?? 0))
                 scored.append((i, f, distance))
@@ -202,7 +202,7 @@ extension Attribution {
             let rivals = !anyContested ? [] : writes.indices.filter { i in
                 let w = writes[i]
                 guard w.used, w.contested, let kind = operationKind(w.operation), compatible(kind, c.type), timeFits(w, c) else { return false }
-                return fit(w, c) == best.fit && abs((w.time ?? 0) - (seconds ?? 0)) == best.distance
+                return fit(w, c, key: key) == best.fit && abs((w.time ?? 0) - (seconds ?? 0)) == best.distance
             }
             let earliest = ties.count == 1 ? ties[0].index : ties.map(\.index).min()!
             writes[earliest].used = true

@@ -78,7 +78,6 @@ extension Attribution {
                 let key = row[1].stringValue ?? ""
                 var c = Change(id: id, sequence: row[4].stringValue, type: row[2].stringValue ?? "", timeMicros: micros,
                                precision: "", ttl: false, diffNames: nil, newNames: nil)
-                c.itemKey = key
                 try image.bind([.integer(id)])
                 if try image.step() {
                     if !image.isNull(at: 0) { c.newNames = image.withBytes(at: 0) { memberNames($0, depth: 1) } }
@@ -126,7 +125,7 @@ extension Attribution {
                 let w = members[i].write
                 nearby.insert(w.eventID)
                 if shapeCompatible(w, c) {
-                    let f = fit(w, c)
+                    let f = fit(w, c, key: key)
                     if f > 0 { outcome.fitting.append(i); fits[i] = f }
                 }
                 i += 1
