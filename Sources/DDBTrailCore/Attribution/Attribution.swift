@@ -8,11 +8,12 @@ import DDBTrailSQLite
 /// members per item); its time fits the change's within the precision of both clocks; and the
 /// attribute names it declared fit the diff. Each call causes at most one change per item.
 /// Changes are taken in stream order and calls in time order, so when several qualify the
-/// earliest unused one that fits best is chosen; the result is "ambiguous" only when the best
-/// candidates cannot be told apart and were made by different principals.
+/// earliest unused one that fits best is chosen; the result is "ambiguous" (naming every call
+/// weighed in attribution_candidates) when the best candidates cannot be told apart: same fit,
+/// same second. Calls whose records log no key are matched afterwards, by shape (ShapeAttribution).
 ///
-/// Recomputed for the whole case after every import, so the order in which streams and
-/// CloudTrail were imported cannot change the answer.
+/// Recomputed for the items an import touches (the whole case when that is cheaper), so the
+/// order in which streams and CloudTrail were imported cannot change the answer.
 enum Attribution {
 
     /// The operations `operationKind` knows, as an SQL list: the item accesses that can cause a change.

@@ -212,20 +212,19 @@ extension Attribution {
                 anyContested = true
                 for i in contenders { writes[i].contested = true }
             }
-            if contenders.count > 1 && principals > 1 {
-                // The earliest is spent for the one-call-one-change bookkeeping, but nobody is named.
+            if contenders.count > 1 {
+                // One is spent for the one-call-one-change bookkeeping, but none is named: calls of
+                // one second have no order the evidence can show, even when one principal made both.
                 results.append((c.id, Result(eventID: nil, accessID: nil, method: "ambiguous", confidence: 0, candidates: scored.count + rivals.count,
-                    reason: "\(contenders.count) calls by different principals fit equally (same second, same operation, declared attributes fit both)",
+                    reason: "\(contenders.count) calls fit equally (same second, same operation, declared attributes fit each), "
+                        + (principals > 1 ? "by \(principals) different principals" : "all by the same principal"),
                     considered: contenders.map { (writes[$0].eventID, writes[$0].accessID) })))
                 continue
             }
             let taken = writes[earliest]
             var confidence: Double
             var reason: String
-            if contenders.count > 1 {
-                confidence = 0.8
-                reason = "\(contenders.count) calls by the same principal fit equally; the earliest open one was taken"
-            } else if scored.count == 1 {
+            if scored.count == 1 {
                 confidence = best.fit == 2 ? 0.99 : 0.9
                 reason = best.fit == 2 ? "the only call that fits; its declared attributes match the change"
                                        : "the only call that fits (its declared attributes could not be checked)"

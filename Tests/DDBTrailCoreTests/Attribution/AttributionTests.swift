@@ -164,6 +164,39 @@ func attribute(_ workload: ChangeWorkload, streamFirst: Bool) throws -> Attribut
         #expect(row[logged].int64Value == 0)
     }
 
+    /// Two calls of one second that fit equally cannot be told apart, even when one principal made
+    /// both: both changes are ambiguous and name both calls; an UpdateItem that creates its item
+    /// fits although its expression does not name the key attributes.
+    @Test func sameSecondTiesAreAmbiguousAndUpdatesMayCreate() {
+        let t: Int64 = 1_793_000_000
+        let touches = Attribution.Declared.touches(["status"])
+        func write(_ access: Int64, eventID: String) -> Attribution.Write {
+            var w = Attribution.Write(accessID: access, eventID: access, operation: "UpdateItem", time: t, principal: 7, declared: touches)
+            w.tiebreak = Array(eventID.utf8).withUnsafeBufferPointer(Attribution.prefixKey)
+            return w
+        }
+        func change(_ id: Int64, _ type: String, diff: [String]) -> Attribution.Change {
+            Attribution.Change(id: id, sequence: String(id), type: type, timeMicros: t * 1_000_000, precision: "second",
+                               ttl: false, diffNames: diff, newNames: nil)
+        }
+        let key = #"{"pk":"a","sk":"b"}"#
+        var writes = [write(1, eventID: "b-second"), write(2, eventID: "a-first")]
+        let pair = Attribution.assign([change(10, "MODIFY", diff: ["status"]), change(11, "MODIFY", diff: ["status"])],
+                                      writes: &writes, table: 1, key: key, coverage: (t - 10, t + 10))
+        #expect(pair.map(\.1.method) == ["ambiguous", "ambiguous"])
+        #expect(pair.allSatisfy { Set(($0.1.considered ?? []).map(\.event)) == [1, 2] })
+
+        var creator = [write(3, eventID: "c")]
+        let created = Attribution.assign([change(12, "INSERT", diff: ["pk", "sk", "status"])],
+                                         writes: &creator, table: 1, key: key, coverage: (t - 10, t + 10))
+        #expect(created.first?.1.method == "matched" && created.first?.1.eventID == 3 && created.first?.1.confidence == 0.99)
+        // An INSERT that added an attribute the expression does not name is not this call's.
+        var other = [write(4, eventID: "d")]
+        let wrong = Attribution.assign([change(13, "INSERT", diff: ["pk", "sk", "status", "note"])],
+                                       writes: &other, table: 1, key: key, coverage: (t - 10, t + 10))
+        #expect(wrong.first?.1.method == "no-candidate")
+    }
+
     /// The names attribution reads from stored diffs and images, without building their values.
     @Test func memberNamesAreReadAtTheirDepth() {
         let diff = #"{"added":{"a":{"x":1,"y":[{"z":2}]},"b.c":"s"},"removed":{"\"q.r\"":null},"changed":{"d[2]":{"old":"{\"","new":[1,{"k":3}]}}}"#
