@@ -7,9 +7,9 @@ struct DDBTrail: ParsableCommand {
         commandName: "ddbtrail",
         abstract: "Forensic queries over CloudTrail and DynamoDB evidence: who touched which item, when, from where.",
         discussion: """
-            Exit codes: 0 success; 1 some input was rejected or a query failed; 64 usage error.
+            Exit codes: 0 success; 1 some input was rejected, a query failed, or verify found a failed check; 64 usage error.
             Times are UTC (ISO 8601 with Z) everywhere.
             """,
-        subcommands: [ImportCommand.self, SQLCommand.self, InfoCommand.self, ItemCommand.self, StateCommand.self, InvestigateCommand.self, DetectCommand.self, PrincipalCommand.self, DemoCommand.self, GenerateCommand.self]
+        subcommands: [ImportCommand.self, SQLCommand.self, InfoCommand.self, ItemCommand.self, StateCommand.self, InvestigateCommand.self, DetectCommand.self, VerifyCommand.self, PrincipalCommand.self, DemoCommand.self, GenerateCommand.self]
     )
 }

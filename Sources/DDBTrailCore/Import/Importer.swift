@@ -140,6 +140,7 @@ public final class Importer {
                 ? try Attribution.recompute(db)
                 : try Attribution.recompute(db, changesAfter: changesBefore, accessesAfter: accessesBefore)
             try CredentialGrants.derive(db)
+            try DigestChecks.recompute(db)
         }
         try CaseDatabase.finishImport(db)
         report.seconds = Date().timeIntervalSince(started)
@@ -301,6 +302,15 @@ public final class Importer {
             count(element, &summary)
             summary.imported += 1
             try changeWriter.writeContext(context, fileID: fileID, path: summary.path)
+        case .integrity(let shape, let object, let element):
+            count(element, &summary)
+            if let problem = try IntegrityWriter.write(shape, object, fileID: fileID, path: summary.path, into: db) {
+                summary.rejected += 1
+                diagnostic(summary, .error, "record not imported: \(problem)", element: element)
+                try store.recordProblem(fileID: fileID, severity: .error, element: element, reason: problem, excerpt: element.bytes)
+            } else {
+                summary.imported += 1
+            }
         case .event, .change:
             break // stored in batches above
         }

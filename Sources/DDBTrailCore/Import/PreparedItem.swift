@@ -8,6 +8,7 @@ enum PreparedItem: @unchecked Sendable {
     /// The text is nil when the reading thread left rendering it to the writer.
     case change(ChangeRecord, ChangeText?, raw: [UInt8], element: RawElement)
     case context(ChangeContext, element: RawElement)
+    case integrity(IntegrityShape, JSONObject, element: RawElement)
     case rejected(element: RawElement, reason: String)
     case damage(offset: Int64, message: String)
 
@@ -22,6 +23,7 @@ enum PreparedItem: @unchecked Sendable {
             switch reader.unwrap(element) {
             case .rejected(let reason): return .rejected(element: element, reason: reason)
             case .digest(let digest, _): return .digest(digest, element: element)
+            case .integrity(let shape, let object): return .integrity(shape, object, element: element)
             case .change(let shape, let object, let raw):
                 do {
                     let change = try ChangeNormaliser.record(shape, object)

@@ -19,3 +19,11 @@ public enum ContextShape: Sendable, Equatable {
     /// `aws dynamodbstreams describe-stream` output.
     case describeStream
 }
+
+/// Which kind of object helps verify CloudTrail digests (it holds no records).
+public enum IntegrityShape: Sendable, Equatable {
+    /// `aws cloudtrail list-public-keys` output.
+    case publicKeys
+    /// A digest's S3 user metadata (its signature), bare or inside `aws s3api head-object` output.
+    case digestMetadata
+}

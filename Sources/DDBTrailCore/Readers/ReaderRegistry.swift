@@ -8,6 +8,8 @@ public enum ReaderRegistry {
         CloudWatchLogsReader(),
         CloudWatchLogsExportReader(),
         DigestFileReader(),
+        CloudTrailPublicKeysReader(),
+        DigestMetadataReader(),
         DynamoDBStreamRecordsReader(),
         KinesisDynamoDBReader(),
         DescribeStreamReader(),

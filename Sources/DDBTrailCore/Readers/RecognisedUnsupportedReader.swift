@@ -20,7 +20,6 @@ struct RecognisedUnsupportedReader: RecordReader {
         }
         if first?["dataFileS3Key"] != nil { return "a DynamoDB export manifest listing (manifest-files.json); nothing to import" }
         if head.startsWith("$ion_1_0") { return "an ION export; re-export as DYNAMODB_JSON" }
-        if value?["PublicKeyList"] != nil || value?["publicKeyList"] != nil { return "CloudTrail public keys (list-public-keys output), kept for digest validation later; nothing to import" }
         if value?["QueryResultRows"] != nil { return "CloudTrail Lake query results; Lake import is not available yet" }
         if let v = value, v["hashSignature"] != nil, v["files"] != nil { return "a CloudTrail Lake result sign file; nothing to import" }
         if value?["awslogs"] != nil { return "a CloudWatch Logs subscription envelope (base64 gzip); decode it first" }

@@ -9,6 +9,8 @@ public enum Unwrapped: Sendable {
     case change(ChangeShape, JSONObject, raw: [UInt8])
     /// Metadata naming the table of change records that do not name it (describe-stream, export manifest).
     case context(ContextShape, JSONObject)
+    /// What verifying digests needs: public keys, a digest's signature.
+    case integrity(IntegrityShape, JSONObject)
     /// Not importable, with the reason (reported and recorded, never silently dropped).
     case rejected(String)
 }

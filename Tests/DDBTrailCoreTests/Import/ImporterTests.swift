@@ -82,7 +82,8 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         ("real/traildiscover/AssumeRole.json.cloudtrail", "imported", "cloudtrail-json"),
         ("real/traildiscover/ChangeResourceRecordSets.json.cloudtrail", "empty", "cloudtrail-json"),
         ("samples/ddbstreams_getrecords_moto_raw.json", "imported", "dynamodb-stream-records"),
-        ("samples/cloudtrail_list_public_keys_awsdoc.json", "unsupported", "recognised-unsupported"),
+        ("samples/cloudtrail_list_public_keys_awsdoc.json", "imported", "cloudtrail-public-keys"),
+        ("samples/cloudtrail_digest_s3_object_metadata_illustrative.json", "imported", "cloudtrail-digest-metadata"),
         ("samples/PROVENANCE.md", "unrecognised", ""),
         ("real/aws_console_root_login.yml", "unrecognised", ""),
     ])

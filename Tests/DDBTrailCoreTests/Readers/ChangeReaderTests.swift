@@ -29,7 +29,7 @@ func readChanges(_ relative: String) throws -> ChangeRun {
         case .change(let record, _, let raw, _): run.changes.append((record, raw))
         case .context(let context, _): run.contexts.append(context)
         case .rejected(_, let reason): run.rejected.append(reason)
-        case .event, .digest: run.cloudTrail += 1
+        case .event, .digest, .integrity: run.cloudTrail += 1
         }
     }
     return run
