@@ -22,8 +22,10 @@ CREATE TABLE digest_signatures (
     signature_algorithm TEXT
 );
 
--- Integrity of each CloudTrail log file and digest file, from the checks below:
--- verified | modified | moved | not-listed | unverifiable; NULL for other evidence.
+-- Integrity of each CloudTrail log file and digest file, from the checks below: verified (a digest
+-- whose signature verified lists it with this hash; for a digest: its signature verified) | listed
+-- (a digest lists it with this hash, but that digest's signature could not be checked) | modified |
+-- moved | not-listed | unverifiable; NULL for other evidence.
 ALTER TABLE source_files ADD COLUMN integrity TEXT;
 
 -- One row per finding of the checks (README, "Verifying the evidence"): status failed (evidence of

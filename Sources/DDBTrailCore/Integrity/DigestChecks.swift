@@ -4,7 +4,9 @@ import DDBTrailSQLite
 /// (formats.md §3): each digest's signature, the links between digests, each listed log file's
 /// hash, and the log files no digest lists. Nothing is decompressed: every file's content SHA-256
 /// was stored when it was imported. Recomputed after every import into `integrity_findings` and
-/// `source_files.integrity`; `ddbtrail verify` prints the findings.
+/// `source_files.integrity`; `ddbtrail verify` prints the findings. A log file is `verified` when
+/// a digest whose signature verified lists it with its hash, `listed` when the listing digest's
+/// signature could not be checked.
 ///
 /// One damage is reported once: a digest whose body changed fails its signature and the next
 /// digest's record of its hash, and is one row; the log files listed only by a digest that failed,
@@ -169,6 +171,7 @@ enum DigestChecks {
             add("failed", status == "failed" ? "digest-signature" : "digest-chain", d, d.object, d.fileID, detail, nil, nil)
         } else {
             if status == "failed" { d.failed = true }
+            d.verified = status == "ok"
             add(status, "digest-signature", d, d.object, d.fileID, detail, nil, nil)
         }
     }

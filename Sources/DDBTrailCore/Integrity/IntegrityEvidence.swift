@@ -25,6 +25,8 @@ struct IntegrityEvidence {
         /// Why the next digest's record of its hash disagrees with the file, when it does.
         var hashMismatch: String?
         var failed = false
+        /// Its signature verified with a published key (and nothing disagrees with it).
+        var verified = false
 
         var endSeconds: Int64? { end.flatMap(Timestamp.epochSeconds) }
         var startSeconds: Int64? { start.flatMap(Timestamp.epochSeconds) }

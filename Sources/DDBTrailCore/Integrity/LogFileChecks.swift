@@ -2,6 +2,11 @@
 /// where the digest says, with the listed SHA-256 of its decompressed bytes; and every CloudTrail
 /// log file in the case is listed by one.
 enum LogFileChecks {
+    /// A matching listing makes a file `verified` (signed digest) or `listed`, unless something failed.
+    static func settle(_ f: inout IntegrityEvidence.LogFile, _ d: IntegrityEvidence.Digest) {
+        if f.integrity == nil || f.integrity == "listed" { f.integrity = d.verified ? "verified" : "listed" }
+    }
+
     static func check(_ e: inout IntegrityEvidence, add: DigestChecks.Add) {
         var bySuffix: [String: Int] = [:]
         var byHash: [String: [Int]] = [:]
@@ -21,8 +26,9 @@ enum LogFileChecks {
                 if let i = awsLogsSuffix(key).flatMap({ bySuffix[$0] }) {
                     matched.insert(i)
                     if entry.hash == nil || e.logFiles[i].contentHash == entry.hash {
-                        if e.logFiles[i].integrity == nil { e.logFiles[i].integrity = "verified" }
-                        add("ok", "log-file-hash", d, key, e.logFiles[i].fileID, "SHA-256 of its decompressed bytes matches the digest", account, region)
+                        settle(&e.logFiles[i], d)
+                        add("ok", "log-file-hash", d, key, e.logFiles[i].fileID, "SHA-256 of its decompressed bytes matches the digest"
+                            + (d.verified ? "" : " (whose own signature could not be checked)"), account, region)
                     } else {
                         e.logFiles[i].integrity = "modified"
                         add("failed", "log-file-hash", d, key, e.logFiles[i].fileID,
@@ -37,7 +43,7 @@ enum LogFileChecks {
                             "moved: the listed file (same SHA-256) is stored at \(stored), not where the digest \(d.object ?? d.path) says it was delivered",
                             account, region)
                     } else {
-                        if e.logFiles[i].integrity == nil { e.logFiles[i].integrity = "verified" }
+                        settle(&e.logFiles[i], d)
                         add("ok", "log-file-hash", d, key, e.logFiles[i].fileID,
                             "matched by SHA-256; stored outside an AWSLogs/… folder layout, so its location is not checked", account, region)
                     }
