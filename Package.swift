@@ -34,7 +34,7 @@ let package = Package(
         ),
         // Synthetic evidence (benchmark corpus, change workload, attack case, the demo incident):
         // test and demo tooling, kept out of DDBTrailCore. Nothing in Core depends on it.
-        .target(name: "DDBTrailSynthetic", dependencies: ["DDBTrailCore", "CZlib"]),
+        .target(name: "DDBTrailSynthetic", dependencies: ["DDBTrailCore", "CZlib", "CCrypto"]),
         .executableTarget(
             name: "ddbtrail",
             dependencies: [
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "DDBTrailSQLiteTests", dependencies: ["DDBTrailSQLite"]),
         .testTarget(name: "DDBTrailCoreTests", dependencies: ["DDBTrailCore", "DDBTrailSQLite", "DDBTrailSynthetic"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "DDBTrailSyntheticTests", dependencies: ["DDBTrailSynthetic", "DDBTrailCore", "DDBTrailSQLite"]),
+        .testTarget(name: "DDBTrailSyntheticTests", dependencies: ["DDBTrailSynthetic", "DDBTrailCore", "DDBTrailSQLite", "CCrypto"]),
         .testTarget(name: "CLITests", dependencies: ["ddbtrail"]),
     ]
 )
