@@ -31,15 +31,25 @@ struct GenerateCommand: ParsableCommand {
     @Flag(name: .long, help: "Instead of a CloudTrail corpus, write a generated attack case with known truth: a week of benign DynamoDB traffic in account 210987654321 (eu-central-1) and one attack on its last evening, as gzip'd CloudTrail log files under AWSLogs/ and stream archives under AWSLambda/.")
     var attack = false
 
+    @Flag(name: .customLong("digest-tree"), help: "Instead of a CloudTrail corpus, write CloudTrail log files with their digest chains signed by a test key, the public keys and the newest digests' saved metadata (for ddbtrail verify).")
+    var digestTree = false
+
+    @Option(name: .long, help: ArgumentHelp("With --digest-tree, damage the tree: \(DigestTree.Plant.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable).", valueName: "damage"))
+    var plant: [String] = []
+
     @Argument(help: ArgumentHelp("Directory to write into (created if missing).", valueName: "output-dir"))
     var directory: String
 
     func validate() throws {
         guard records > 0 else { throw ValidationError("--records must be positive, got \(records)") }
         guard recordsPerFile > 0 else { throw ValidationError("--records-per-file must be positive, got \(recordsPerFile)") }
-        guard [demo, changes != nil, attack].filter({ $0 }).count <= 1 else {
-            throw ValidationError("--demo, --changes and --attack each write a different kind of output: give at most one")
+        guard [demo, changes != nil, attack, digestTree].filter({ $0 }).count <= 1 else {
+            throw ValidationError("--demo, --changes, --attack and --digest-tree each write a different kind of output: give at most one")
         }
+        for name in plant where DigestTree.Plant(rawValue: name) == nil {
+            throw ValidationError("--plant '\(name)' is not one of \(DigestTree.Plant.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if !plant.isEmpty && !digestTree { throw ValidationError("--plant needs --digest-tree") }
     }
 
     func run() throws {
@@ -55,6 +65,12 @@ struct GenerateCommand: ParsableCommand {
             print("wrote the attack case: \(truth.cloudTrailRecords) CloudTrail records and \(truth.streamRecords) stream records "
                 + "in \(truth.files) files (\(megabytes) MiB gzip) to \(directory); attack \(first)–\(last) "
                 + "from \(truth.sourceIP) with \(truth.leakedAccessKeyId) → \(truth.sessionAccessKeyId)")
+            return
+        }
+        if digestTree {
+            let findings = try DigestTree.write(to: directory, seed: seed, plants: Set(plant.compactMap(DigestTree.Plant.init(rawValue:))))
+            print("wrote a digest tree to \(directory); ddbtrail verify should find \(findings.isEmpty ? "no failure" : "these failures:")")
+            for f in findings { print("  \(f.status)  \(f.check)  \(f.s3Object)") }
             return
         }
         if let changes {

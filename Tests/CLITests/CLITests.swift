@@ -119,6 +119,32 @@ struct CLI {
         #expect(!FileManager.default.fileExists(atPath: dir + "/none.db"))
     }
 
+    /// verify exits 0 on an untouched digest tree, 1 on a damaged one, naming the damage.
+    @Test func verifyExitStatusFollowsTheFindings() throws {
+        let dir = try CLI.temporaryDirectory()
+        #expect(try CLI.run(["generate", "--digest-tree", "--seed", "5", dir + "/clean"]).status == 0)
+        #expect(try CLI.run(["import", "--quiet", "--db", dir + "/clean.db", dir + "/clean"]).status == 0)
+        let clean = try CLI.run(["verify", "--db", dir + "/clean.db", "--format", "jsonl"])
+        #expect(clean.status == 0, "\(clean.out)")
+        #expect(clean.out.isEmpty)
+        let all = try CLI.run(["verify", "--db", dir + "/clean.db", "--all", "--format", "jsonl"])
+        #expect(all.out.split(separator: "\n").count > 20)
+
+        let plan = try CLI.run(["generate", "--digest-tree", "--seed", "5", "--plant", "editedRecord", dir + "/damaged"])
+        #expect(plan.status == 0)
+        #expect(try CLI.run(["import", "--quiet", "--db", dir + "/damaged.db", dir + "/damaged"]).status == 0)
+        let damaged = try CLI.run(["verify", "--db", dir + "/damaged.db", "--format", "jsonl"])
+        #expect(damaged.status == 1)
+        let rows = damaged.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let failed = rows.filter { $0["status"] as? String == "failed" }
+        #expect(failed.count == 1)
+        let key = try #require(failed.first?["s3_object"] as? String)
+        #expect(failed.first?["check"] as? String == "log-file-hash")
+        #expect(plan.out.contains(key))
+        #expect((failed.first?["path"] as? String)?.hasSuffix(key) == true)
+        #expect(try CLI.run(["verify", "--db", dir + "/damaged.db", "--plant", "x"]).status == 64)
+    }
+
     @Test func itemAndStateOnTheDemoCase() throws {
         let dir = try CLI.temporaryDirectory()
         #expect(try CLI.run(["demo"], in: dir).status == 0)

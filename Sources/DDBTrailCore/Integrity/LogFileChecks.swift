@@ -58,7 +58,9 @@ enum LogFileChecks {
             }
         }
 
-        // Log files no trusted digest lists: planted when a trusted digest covers their delivery time.
+        // Log files no trusted digest lists: planted when a trusted hourly digest covers their
+        // delivery time. A backfill digest lists only files that missed their hourly digest, so
+        // its span says nothing about the others.
         var spans: [String: [(Int64, Int64)]] = [:]
         var failedSpans: [String: [(Int64, Int64)]] = [:]
         var withDigests: Set<String> = []
@@ -66,6 +68,7 @@ enum LogFileChecks {
             guard let n = d.name, let start = d.startSeconds, let end = d.endSeconds else { continue }
             let place = "\(d.account ?? n.account)|\(n.region)"
             withDigests.insert(place)
+            if n.backfill { continue }
             if d.failed { failedSpans[place, default: []].append((start, end)) } else { spans[place, default: []].append((start, end)) }
         }
         var uncheckedByPlace: [String: Int] = [:]
@@ -78,7 +81,8 @@ enum LogFileChecks {
             }
             let place = "\(n.account)|\(n.region)"
             let key = awsLogsSuffix(f.path)
-            if spans[place, default: []].contains(where: { $0.0 <= n.seconds && n.seconds < $0.1 }) {
+            let inFailed = failedSpans[place, default: []].contains(where: { $0.0 <= n.seconds && n.seconds < $0.1 })
+            if !inFailed, spans[place, default: []].contains(where: { $0.0 <= n.seconds && n.seconds < $0.1 }) {
                 e.logFiles[i].integrity = "not-listed"
                 add("failed", "log-file-listed", nil, key, f.fileID,
                     "not listed by any digest, although the digests cover its delivery time (\(Timestamp.format(epochSeconds: n.seconds))): planted, or its entry removed",
@@ -86,7 +90,7 @@ enum LogFileChecks {
             } else if !withDigests.contains(place) {
                 uncheckedByPlace[place, default: 0] += 1
             } else {
-                let why = failedSpans[place, default: []].contains(where: { $0.0 <= n.seconds && n.seconds < $0.1 })
+                let why = inFailed
                     ? "the digest covering its delivery time failed verification" : "no digest in the case covers its delivery time"
                 add("unverifiable", "log-file-listed", nil, key, f.fileID, "not listed by a trusted digest: \(why)", n.account, n.region)
             }
