@@ -111,6 +111,26 @@ struct CLI {
         #expect(object?["time_range"] != nil)
     }
 
+    @Test func conflictingCopiesAreReportedByImportAndInfo() throws {
+        let dir = try CLI.temporaryDirectory()
+        let record = #"{"eventVersion":"1.08","eventID":"c1","eventTime":"2026-11-03T01:00:00Z","eventSource":"dynamodb.amazonaws.com","eventName":"GetItem","awsRegion":"eu-west-1","recipientAccountId":"111122223333","sourceIPAddress":"203.0.113.66","requestParameters":{"tableName":"Orders","key":{"pk":"a"}}}"#
+        try Data("{\"Records\":[\(record)]}".utf8).write(to: URL(fileURLWithPath: dir + "/a.json"))
+        let forged = record.replacingOccurrences(of: "203.0.113.66", with: "198.51.100.7")
+        try Data("{\"Records\":[\(forged)]}".utf8).write(to: URL(fileURLWithPath: dir + "/b.json"))
+        let result = try CLI.run(["import", "--db", dir + "/case.db", dir + "/a.json", dir + "/b.json"])
+        // Kept and reported, not rejected.
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("2 records read: 1 imported, 1 duplicate (1 conflicting), 0 rejected"))
+        #expect(result.out.contains("1 conflicting duplicate(s), see `ddbtrail info` and import_errors"))
+        #expect(result.err.contains("b.json#0: warning: eventID c1: content differs from the stored copy at \(dir)/a.json#0"))
+        let info = try CLI.run(["info", "--db", dir + "/case.db", "--section", "conflicting_copies", "--format", "jsonl"])
+        #expect(info.status == 0, "\(info.err)")
+        let rows = info.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(rows.count == 1)
+        #expect(rows.first?["event_id"] as? String == "c1")
+        #expect(rows.first?["copy_path"] as? String == dir + "/b.json")
+    }
+
     @Test func queriesOnAMissingCaseFailClearly() throws {
         let dir = try CLI.temporaryDirectory()
         let result = try CLI.run(["sql", "--db", dir + "/none.db", "SELECT 1"])

@@ -10,6 +10,9 @@ public struct FileSummary: Sendable {
     public var recordsRead = 0
     public var imported = 0
     public var duplicates = 0
+    /// Duplicates whose content differs from the stored event's (each also counted in
+    /// `duplicates` and `warnings`): `event_copies.conflicting`.
+    public var conflicting = 0
     public var rejected = 0
     public var warnings = 0
     /// Change records stored without a table (no context file, no --table): not usable until supplied.
@@ -28,6 +31,7 @@ public struct ImportReport: Sendable {
     public var records: Int { files.reduce(0) { $0 + $1.recordsRead } }
     public var imported: Int { files.reduce(0) { $0 + $1.imported } }
     public var duplicates: Int { files.reduce(0) { $0 + $1.duplicates } }
+    public var conflicting: Int { files.reduce(0) { $0 + $1.conflicting } }
     public var rejected: Int { files.reduce(0) { $0 + $1.rejected } }
     public var anyRejected: Bool { files.contains { $0.hadRejections } }
 }

@@ -265,6 +265,13 @@ public final class Importer {
             }
         case .duplicate:
             summary.duplicates += 1
+        case .conflictingCopy(let id, let reason):
+            // Still a duplicate (its event is stored once); the warning says it differs.
+            summary.duplicates += 1
+            summary.conflicting += 1
+            summary.warnings += 1
+            diagnostic(summary, .warning, reason, element: element)
+            try record(id, reason)
         }
     }
 

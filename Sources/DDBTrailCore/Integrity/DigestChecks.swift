@@ -52,6 +52,23 @@ enum DigestChecks {
                 : own.contains { $0.check == "digest-signature" && $0.status == "ok" } ? "verified" : "unverifiable"
             try mark(d.fileID, value)
         }
+        // Copies of one event whose content differs (event_copies.conflicting), with what the checks
+        // above found for both files: the side in a verified file is the one CloudTrail delivered.
+        try db.execute("""
+            INSERT INTO integrity_findings(status, check_name, account_id, region, trail, s3_object, source_file_id, detail)
+            SELECT 'failed', 'conflicting-copy', e.recipient_account_id, e.aws_region, NULL,
+                   CASE WHEN instr(cf.path, 'AWSLogs/') > 0 THEN substr(cf.path, instr(cf.path, 'AWSLogs/')) END, k.source_file_id,
+                   'event ' || coalesce(e.event_id, '?') || ' (' || coalesce(e.event_name, '?') || ' at ' || coalesce(e.event_time, '?')
+                   || '): this copy (record ' || k.record_index || ', file ' || coalesce(cf.integrity, 'not a CloudTrail log file')
+                   || ') differs from the one stored from ' || sf.path || ' (record ' || e.record_index || ', file '
+                   || coalesce(sf.integrity, 'not a CloudTrail log file') || '); both are kept (event_copies.raw, events.raw)'
+            FROM event_copies k
+            JOIN events e ON e.id = k.event_id
+            JOIN source_files sf ON sf.id = e.source_file_id
+            JOIN source_files cf ON cf.id = k.source_file_id
+            WHERE k.conflicting = 1
+            ORDER BY e.event_time, e.id, k.source_file_id, k.record_index
+            """)
     }
 
     /// Every finding, in a stable order.

@@ -15,9 +15,10 @@ final class CaseWriter {
     /// Row id of the last item access stored (kept by `EventWriter`).
     var lastAccessID: Int64
 
-    /// What happened to one record: stored under a new row id, a copy of a stored row, or a row
-    /// this file already stored (an interrupted import being completed).
-    enum Outcome { case imported(Int64), duplicate(Int64), alreadyFromThisFile(Int64) }
+    /// What happened to one record: stored under a new row id, a copy of a stored row, a copy
+    /// whose content differs from the stored row's (events only; `reason` says how, for the
+    /// warning), or a row this file already stored (an interrupted import being completed).
+    enum Outcome { case imported(Int64), duplicate(Int64), conflictingCopy(Int64, reason: String), alreadyFromThisFile(Int64) }
 
     init(db: Database) throws {
         self.db = db

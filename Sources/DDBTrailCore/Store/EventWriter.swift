@@ -91,13 +91,7 @@ final class EventWriter {
         outcomes.reserveCapacity(batch.count)
         for (index, pending) in batch.enumerated() {
             guard let eventID = ids[index] else {
-                let element = pending.element
-                let outcome = try store.existingCopy(in: "events", dedupe: dedupes[index], element: element, fileID: fileID)
-                if case .duplicate(let id) = outcome {
-                    try db.run("INSERT OR IGNORE INTO event_copies(event_id, source_file_id, record_index, record_offset, record_length) VALUES (?, ?, ?, ?, ?)",
-                               [.integer(id), .integer(fileID), .integer(Int64(element.index)), .integer(element.offset), .integer(Int64(element.bytes.count))])
-                }
-                outcomes.append(outcome)
+                outcomes.append(try storeCopy(pending, dedupe: dedupes[index], fileID: fileID))
                 continue
             }
             outcomes.append(.imported(eventID))

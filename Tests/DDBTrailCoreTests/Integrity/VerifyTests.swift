@@ -46,6 +46,23 @@ import Testing
         #expect(failed == expected, "missing \(expected.subtracting(failed)), extra \(failed.subtracting(expected))")
     }
 
+    /// A copy of a delivered event whose content differs is a failed check naming both files; the
+    /// delivered side comes from a verified file.
+    @Test func conflictingCopyIsAFailedCheck() throws {
+        let (_, _, _, c) = try verify(seed: 7, plants: [])
+        let stored = try #require(try c.rows("SELECT raw, event_id FROM events WHERE raw LIKE '%\"sourceIPAddress\":\"%' LIMIT 1").first)
+        let raw = try #require(stored[0].stringValue)
+        let edited = raw.replacingOccurrences(of: #""sourceIPAddress":""#, with: #""sourceIPAddress":"9"#)
+        #expect(edited != raw)
+        try write(Array(edited.utf8), to: c.directory + "/siem-export/record.json")
+        try c.importPaths([c.directory + "/siem-export/record.json"])
+        let rows = try c.rows("SELECT check_name, detail FROM integrity_findings WHERE status = 'failed'")
+        #expect(rows.count == 1)
+        #expect(rows.first?[0].stringValue == "conflicting-copy")
+        let detail = rows.first?[1].stringValue ?? ""
+        #expect(detail.contains(stored[1].stringValue ?? "?") && detail.contains("file verified"), "\(detail)")
+    }
+
     /// Real digests whose log files, keys and signatures are not available: unverifiable, never failed.
     @Test func realDigestsAreUnverifiableNeverFailed() throws {
         let c = try Case()
