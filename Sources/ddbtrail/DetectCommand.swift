@@ -54,7 +54,7 @@ struct DetectCommand: ParsableCommand {
         } catch let error as QueryError {
             throw ValidationError(error.description)
         }
-        var options = outputOptions.renderOptions
+        var options = try outputOptions.renderOptions(db: db)
         options.jsonColumns = ["evidence_event_ids"]
         let (sink, close) = try outputOptions.makeSink()
         let renderer = ResultRenderer(columns: Detections.columns, options: options, sink: sink)

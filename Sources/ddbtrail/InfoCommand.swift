@@ -15,7 +15,7 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let (sink, close) = try outputOptions.makeSink()
-        try CaseInfo.render(db, options: outputOptions.renderOptions, sink: sink, only: section)
+        try CaseInfo.render(db, options: try outputOptions.renderOptions(db: db), sink: sink, only: section)
         try close()
     }
 }

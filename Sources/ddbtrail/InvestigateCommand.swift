@@ -53,7 +53,7 @@ struct InvestigateCommand: ParsableCommand {
         }
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let statement = try QueryRunner.prepare(db, query: query, values: values)
-        var options = outputOptions.renderOptions
+        var options = try outputOptions.renderOptions(db: db)
         options.jsonColumns = Set(query.jsonColumns)
         try QueryRunner.run(statement, into: ResultRenderer(columns: statement.columnNames, options: options, sink: sink))
         try close()

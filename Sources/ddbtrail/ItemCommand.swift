@@ -47,7 +47,7 @@ struct ItemCommand: ParsableCommand {
         guard let query = QueryFile.embedded("item-history") else { throw QueryError("item-history query is missing") }
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let statement = try QueryRunner.prepare(db, query: query, arguments: parameters)
-        var options = outputOptions.renderOptions
+        var options = try outputOptions.renderOptions(db: db)
         options.jsonColumns = Set(query.jsonColumns)
         let (sink, close) = try outputOptions.makeSink()
         let rows = try QueryRunner.run(statement, into: ResultRenderer(columns: statement.columnNames, options: options, sink: sink))
@@ -75,7 +75,7 @@ struct StateCommand: ParsableCommand {
         let instant = try utcTime(at, option: "--at")
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let row = try ItemState.at(db, selector: selector, at: instant)
-        var options = outputOptions.renderOptions
+        var options = try outputOptions.renderOptions(db: db)
         options.jsonColumns = ["item"]
         let (sink, close) = try outputOptions.makeSink()
         let renderer = ResultRenderer(columns: ItemState.columns, options: options, sink: sink)

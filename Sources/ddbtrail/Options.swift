@@ -1,5 +1,6 @@
 import ArgumentParser
 import DDBTrailCore
+import DDBTrailSQLite
 import Foundation
 
 /// `--db`, shared by every command.
@@ -26,8 +27,24 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "CSV: do not prefix cells starting with = + - @ TAB or CR with an apostrophe (the default guards against spreadsheet formula injection).")
     var noFormulaGuard = false
 
+    @Option(name: .customLong("pseudonymise"), help: ArgumentHelp("Replace personal data (item key and attribute values, people, access keys, IP addresses) by keyed pseudonyms made with the secret in this file (mode 0600; ddbtrail secret new FILE makes one).", valueName: "secret-file"))
+    var pseudonymise: String?
+
     var renderOptions: RenderOptions {
         RenderOptions(format: format, headers: !noHeaders, formulaGuard: !noFormulaGuard)
+    }
+
+    /// The render options for results from this case, pseudonymised when asked.
+    func renderOptions(db: Database) throws -> RenderOptions {
+        var options = renderOptions
+        if let pseudonymise {
+            let p: Pseudonymiser
+            do { p = try Pseudonymiser(secretPath: pseudonymise, db: db) } catch let refusal as Pseudonymiser.Refusal {
+                throw ValidationError(refusal.description)
+            }
+            options.transform = { column, value in p.cell(column: column, value) }
+        }
+        return options
     }
 
     /// The sink results go to, and a closure that finishes it (reporting write errors).

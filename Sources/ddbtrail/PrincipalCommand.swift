@@ -42,7 +42,7 @@ struct PrincipalCommand: ParsableCommand {
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let report = try IdentityResolver.report(db, who: who, since: from, until: to)
         let (sink, close) = try outputOptions.makeSink()
-        try report.render(options: outputOptions.renderOptions, sink: sink, section: section)
+        try report.render(options: try outputOptions.renderOptions(db: db), sink: sink, section: section)
         try close()
     }
 }

@@ -28,7 +28,7 @@ struct SQLCommand: ParsableCommand {
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let statement = try QueryRunner.prepare(db, sql: query, parameters: parameters)
         let (sink, close) = try outputOptions.makeSink()
-        let renderer = ResultRenderer(columns: statement.columnNames, options: outputOptions.renderOptions, sink: sink)
+        let renderer = ResultRenderer(columns: statement.columnNames, options: try outputOptions.renderOptions(db: db), sink: sink)
         let started = DispatchTime.now().uptimeNanoseconds
         let rows = try QueryRunner.run(statement, into: renderer)
         try close()

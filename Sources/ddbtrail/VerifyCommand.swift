@@ -27,7 +27,7 @@ struct VerifyCommand: ParsableCommand {
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let statement = try QueryRunner.prepare(db, query: query, arguments: ["all": all ? "1" : "0"])
         let (sink, close) = try outputOptions.makeSink()
-        _ = try QueryRunner.run(statement, into: ResultRenderer(columns: statement.columnNames, options: outputOptions.renderOptions, sink: sink))
+        _ = try QueryRunner.run(statement, into: ResultRenderer(columns: statement.columnNames, options: try outputOptions.renderOptions(db: db), sink: sink))
         try close()
         let counts = try db.rows("SELECT status, count(*) FROM integrity_findings GROUP BY status")
         func count(_ status: String) -> Int64 { counts.first { $0[0].stringValue == status }?[1].int64Value ?? 0 }

@@ -1,3 +1,5 @@
+import DDBTrailSQLite
+
 // MARK: - Options
 
 /// How query results are written out.
@@ -21,6 +23,8 @@ public struct RenderOptions: Sendable {
     /// JSON and JSON lines: TEXT values of these columns hold JSON written by ddbtrail (images,
     /// diffs) and are embedded as JSON values rather than as strings.
     public var jsonColumns: Set<String> = []
+    /// Applied to every cell before it is rendered, with its column's name (pseudonymisation).
+    public var transform: (@Sendable (_ column: String, _ value: SQLValue) -> SQLValue)?
 
     public init(format: OutputFormat, headers: Bool = true, formulaGuard: Bool = true) {
         self.format = format

@@ -52,9 +52,10 @@ public final class ResultRenderer {
 
     /// Adds one row; its values are in the order of `columns`. Missing values render as
     /// NULL and extra ones are ignored.
-    public func add(_ row: [SQLValue]) {
+    public func add(_ original: [SQLValue]) {
         precondition(!finished, "ResultRenderer.add(_:) called after finish()")
-        assert(row.count == columns.count, "row has \(row.count) values for \(columns.count) columns")
+        assert(original.count == columns.count, "row has \(original.count) values for \(columns.count) columns")
+        let row = options.transform.map { t in original.enumerated().map { t($0.offset < columns.count ? columns[$0.offset] : "", $0.element) } } ?? original
 
         switch options.format {
         case .csv:
