@@ -10,6 +10,7 @@ struct DDBTrail: ParsableCommand {
             Exit codes: 0 success; 1 some input was rejected, a query failed, or verify found a failed check; 64 usage error.
             Times are UTC (ISO 8601 with Z) everywhere.
             """,
-        subcommands: [ImportCommand.self, SQLCommand.self, InfoCommand.self, ItemCommand.self, StateCommand.self, InvestigateCommand.self, DetectCommand.self, VerifyCommand.self, PrincipalCommand.self, SecretCommand.self, DemoCommand.self, GenerateCommand.self]
+        version: ToolVersion.current,
+        subcommands: [ImportCommand.self, SQLCommand.self, InfoCommand.self, ItemCommand.self, StateCommand.self, InvestigateCommand.self, DetectCommand.self, VerifyCommand.self, PrincipalCommand.self, BundleCommand.self, SecretCommand.self, DemoCommand.self, GenerateCommand.self]
     )
 }

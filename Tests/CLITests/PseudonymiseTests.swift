@@ -74,6 +74,42 @@ import Testing
         #expect(first.contains("2026-11-03T02:47:12Z") && first.contains("b9053209-9c2a-45e3-9433-ce176eddb165"))
     }
 
+    /// Every file of a pseudonymised bundle (results, cited records, manifest, README) is free of
+    /// originals; two bundles made with one secret agree, one made with another does not.
+    @Test func pseudonymisedBundlesHideOriginalsAndLineUp() throws {
+        let dir = try Self.prepared.get()
+        for name in ["b1.key", "b2.key"] { #expect(try CLI.run(["secret", "new", dir + "/" + name]).status == 0) }
+        func bundle(_ name: String, _ key: String) throws -> [String: String] {
+            let r = try CLI.run(["bundle", "create", dir + "/" + name, "--db", dir + "/ddbtrail-demo.db", "--pseudonymise", dir + "/" + key,
+                                 "--command", "item --table Orders --key customerId=C-1001 --key orderId=O-77",
+                                 "--command", "detect", "--command", "principal AKIA3XKQ7PZ2SVCREPTQ",
+                                 "--command", "sql 'SELECT raw FROM changes'"])
+            #expect(r.status == 0, "\(r.err)")
+            var files: [String: String] = [:]
+            let root = dir + "/" + name
+            for path in FileManager.default.enumerator(atPath: root)?.compactMap({ $0 as? String }) ?? [] {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    files[path] = String(decoding: FileManager.default.contents(atPath: root + "/" + path) ?? Data(), as: UTF8.self)
+                }
+            }
+            return files
+        }
+        let one = try bundle("p1", "b1.key"), again = try bundle("p2", "b1.key"), other = try bundle("p3", "b2.key")
+        #expect(one.keys.contains("records/cloudtrail.jsonl") && one.keys.contains("records/changes.jsonl") && one.keys.contains("manifest.json"))
+        let everything = one.values.joined(separator: "\n")
+        for o in try originals(dir) {
+            #expect(!everything.contains(o), "\(o) appears in the pseudonymised bundle")
+            #expect(!everything.contains(o.replacingOccurrences(of: "/", with: "\\/")))
+        }
+        #expect(everything.contains("\"pseudonymised\":true") || everything.contains("\"pseudonymised\": true"))
+        for path in one.keys where path.hasPrefix("results/") || path.hasPrefix("records/") {
+            #expect(one[path] == again[path], "\(path) differs under one secret")
+        }
+        #expect(one["records/changes.jsonl"] != other["records/changes.jsonl"])
+        #expect(try CLI.run(["bundle", "verify", dir + "/p1"]).status == 0)
+    }
+
     @Test func secretsAreMadePrivateAndLooseOnesRefused() throws {
         let dir = try Self.prepared.get()
         let path = dir + "/made.key"
