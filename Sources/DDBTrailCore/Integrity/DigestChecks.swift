@@ -134,7 +134,9 @@ enum DigestChecks {
             }
         }
         let keys = e.keys
-        for i in e.digests.indices { signatureChecks(&e.digests[i], keys: keys, add: add) }
+        // Chains kept in an AWSLogs/… layout: a digest of theirs stored elsewhere was moved.
+        let laidOut = Set(e.digests.filter { awsLogsSuffix($0.path) != nil }.map(\.chain))
+        for i in e.digests.indices { signatureChecks(&e.digests[i], keys: keys, laidOut: laidOut.contains(e.digests[i].chain), add: add) }
         LogFileChecks.check(&e, add: add)
         return findings
     }
@@ -142,11 +144,13 @@ enum DigestChecks {
     typealias Add = (String, String, IntegrityEvidence.Digest?, String?, Int64?, String, String?, String?) -> Void
 
     /// A digest's location row, and its signature row folded with a hash mismatch about it.
-    static func signatureChecks(_ d: inout IntegrityEvidence.Digest, keys: [IntegrityEvidence.PublicKey], add: Add) {
+    static func signatureChecks(_ d: inout IntegrityEvidence.Digest, keys: [IntegrityEvidence.PublicKey], laidOut: Bool, add: Add) {
         var status = "ok"
         var detail: String
         if let location = awsLogsSuffix(d.path), let named = d.object.flatMap(awsLogsSuffix), location != named {
             add("failed", "digest-location", d, d.object, d.fileID, "moved: stored at \(location), but its body says CloudTrail delivered it to \(named)", nil, nil)
+        } else if awsLogsSuffix(d.path) == nil, laidOut, let named = d.object.flatMap(awsLogsSuffix) {
+            add("failed", "digest-location", d, d.object, d.fileID, "moved: stored at \(d.path), outside the AWSLogs/… layout the rest of its chain keeps, but its body says CloudTrail delivered it to \(named)", nil, nil)
         } else if awsLogsSuffix(d.path) == nil {
             add("unverifiable", "digest-location", d, d.object, d.fileID, "stored outside an AWSLogs/… folder layout, so where it was delivered cannot be compared", nil, nil)
         } else {

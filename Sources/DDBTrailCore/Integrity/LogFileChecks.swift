@@ -17,6 +17,12 @@ enum LogFileChecks {
             if let n = f.name { collected.insert("\(n.account)|\(n.region)") }
         }
         var matched: Set<Int> = []
+        // Account|region whose log files are kept in an AWSLogs/… layout: there, one stored
+        // elsewhere was moved; where no file has that layout, locations cannot be judged.
+        var laidOut: Set<String> = []
+        for f in e.logFiles where awsLogsSuffix(f.path) != nil {
+            if let n = f.name { laidOut.insert("\(n.account)|\(n.region)") }
+        }
 
         for d in e.digests where !d.failed {
             for entry in d.entries {
@@ -37,7 +43,8 @@ enum LogFileChecks {
                     }
                 } else if let i = entry.hash.flatMap({ byHash[$0] })?.first(where: { !matched.contains($0) }) ?? entry.hash.flatMap({ byHash[$0]?.first }) {
                     matched.insert(i)
-                    if let stored = awsLogsSuffix(e.logFiles[i].path) {
+                    let place = "\(account ?? "")|\(region ?? "")"
+                    if let stored = awsLogsSuffix(e.logFiles[i].path) ?? (laidOut.contains(place) ? e.logFiles[i].path : nil) {
                         e.logFiles[i].integrity = "moved"
                         add("failed", "log-file-location", d, key, e.logFiles[i].fileID,
                             "moved: the listed file (same SHA-256) is stored at \(stored), not where the digest \(d.object ?? d.path) says it was delivered",

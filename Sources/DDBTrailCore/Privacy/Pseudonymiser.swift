@@ -15,8 +15,9 @@ import Foundation
 /// Every output cell passes through `cell`: image, diff and key columns have every value replaced;
 /// JSON text (raw records, evidence lists) has its string values replaced where they are, or
 /// contain, a learned value; other text is cut into tokens at punctuation and each learned token
-/// replaced (so an ARN, a PartiQL statement or a message that embeds a value loses it). Numbers
-/// outside images are kept. Row counts never change.
+/// replaced (so an ARN, a PartiQL statement or a message that embeds a value loses it). Integers
+/// outside images are kept (counts, positions); a real number that is a learned value is replaced.
+/// Row counts never change.
 public final class Pseudonymiser: @unchecked Sendable {
     public struct Refusal: Error, CustomStringConvertible {
         public let description: String
@@ -95,6 +96,14 @@ public final class Pseudonymiser: @unchecked Sendable {
 
     /// A result cell, given its column name.
     public func cell(column: String, _ value: SQLValue) -> SQLValue {
+        switch value {
+        case .integer(let n) where Self.wholeValueColumns.contains(column): return .string(pseudonym(String(n)))
+        case .real(let d):
+            // An attribute value read out of an image (json_extract) is still one; counts are integers.
+            let text = String(d)
+            return Self.wholeValueColumns.contains(column) || learned.contains(text) ? .string(pseudonym(text)) : value
+        default: break
+        }
         guard case .text(let bytes) = value else { return value }
         let s = String(decoding: bytes, as: UTF8.self)
         if Self.wholeValueColumns.contains(column) { return .string(json(s, wholeValues: true) ?? pseudonym(s)) }
