@@ -5,6 +5,7 @@
 -- param: table text  Table name
 -- param: key text  Canonical item key, e.g. {"customerId":"C-1001","orderId":"O-77"}
 -- columns: event_time, event_name, operation, principal_arn, access_key_id, source_ip, user_agent, error_code, event_id, key_logged
+-- table-columns: event_time, event_name, operation, principal_arn, source_ip, error_code
 SELECT e.event_time, e.event_name, a.operation, p.arn AS principal_arn, p.access_key_id,
        e.source_ip, e.user_agent, e.error_code, e.event_id, a.item_key IS NOT NULL AS key_logged
 FROM item_accesses a

@@ -5,6 +5,7 @@
 -- param: since time = ''  Earliest time, inclusive
 -- param: until time = ''  Latest time, exclusive
 -- columns: time, event_name, event_category, operations, items, principal_arn, access_key_id, source_ip, user_agent, error_code, account_id, aws_region, event_id
+-- table-columns: time, event_name, operations, items, principal_arn, source_ip, error_code
 WITH tables(id, account_id, region) AS (SELECT id, account_id, region FROM ddb_tables WHERE name = :table),
      calls(event_id, table_id, operations, items) AS (
          SELECT a.event_id, a.table_id, group_concat(DISTINCT a.operation), count(a.item_key)

@@ -6,6 +6,7 @@
 -- param: until time = ''  Latest time, exclusive
 -- columns: time, table, item_key, change_type, attribution, candidates, reason, candidate_event_ids, stream_event_id, diff
 -- json-columns: diff
+-- table-columns: time, table, item_key, change_type, attribution, reason
 SELECT c.change_time AS time, t.name AS "table", c.item_key, c.change_type, at.method AS attribution,
        at.candidates, at.reason,
        (SELECT group_concat(ev.event_id, ' ') FROM attribution_candidates ac JOIN events ev ON ev.id = ac.event_id

@@ -31,6 +31,9 @@ struct DetectCommand: ParsableCommand {
     @Option(name: .customLong("min-severity"), help: "Leave out findings below this severity: critical, high, medium, low, info (context such as TTL expiry and routine failed calls).")
     var minSeverity = "low"
 
+    /// What a fitted table shows without --wide: what a responder reads first.
+    static let tableColumns = ["severity", "rule", "title", "principal_arn", "table", "window_start", "drill_down"]
+
     func validate() throws {
         guard Detections.severities.contains(minSeverity) else {
             throw ValidationError("--min-severity must be one of \(Detections.severities.joined(separator: ", ")), got '\(minSeverity)'")
@@ -56,6 +59,8 @@ struct DetectCommand: ParsableCommand {
         }
         var options = try outputOptions.renderOptions(db: db)
         options.jsonColumns = ["evidence_event_ids"]
+        options.defaultColumns = Self.tableColumns
+        try outputOptions.checkingColumns { try options.checkColumns(Detections.columns) }
         let (sink, close) = try outputOptions.makeSink()
         let renderer = ResultRenderer(columns: Detections.columns, options: options, sink: sink)
         for row in findings { renderer.add(row) }

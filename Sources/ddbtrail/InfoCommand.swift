@@ -15,7 +15,8 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let (sink, close) = try outputOptions.makeSink()
-        try CaseInfo.render(db, options: try outputOptions.renderOptions(db: db), sink: sink, only: section)
+        let options = try outputOptions.renderOptions(db: db)
+        try outputOptions.checkingColumns { try CaseInfo.render(db, options: options, sink: sink, only: section) }
         try close()
     }
 }

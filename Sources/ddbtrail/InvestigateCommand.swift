@@ -55,6 +55,8 @@ struct InvestigateCommand: ParsableCommand {
         let statement = try QueryRunner.prepare(db, query: query, values: values)
         var options = try outputOptions.renderOptions(db: db)
         options.jsonColumns = Set(query.jsonColumns)
+        options.defaultColumns = query.tableColumns.isEmpty ? nil : query.tableColumns
+        try outputOptions.checkingColumns { try options.checkColumns(statement.columnNames) }
         try QueryRunner.run(statement, into: ResultRenderer(columns: statement.columnNames, options: options, sink: sink))
         try close()
     }

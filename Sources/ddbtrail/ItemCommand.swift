@@ -49,6 +49,8 @@ struct ItemCommand: ParsableCommand {
         let statement = try QueryRunner.prepare(db, query: query, arguments: parameters)
         var options = try outputOptions.renderOptions(db: db)
         options.jsonColumns = Set(query.jsonColumns)
+        options.defaultColumns = query.tableColumns.isEmpty ? nil : query.tableColumns
+        try outputOptions.checkingColumns { try options.checkColumns(statement.columnNames) }
         let (sink, close) = try outputOptions.makeSink()
         let rows = try QueryRunner.run(statement, into: ResultRenderer(columns: statement.columnNames, options: options, sink: sink))
         try close()
@@ -77,6 +79,7 @@ struct StateCommand: ParsableCommand {
         let row = try ItemState.at(db, selector: selector, at: instant)
         var options = try outputOptions.renderOptions(db: db)
         options.jsonColumns = ["item"]
+        try outputOptions.checkingColumns { try options.checkColumns(ItemState.columns) }
         let (sink, close) = try outputOptions.makeSink()
         let renderer = ResultRenderer(columns: ItemState.columns, options: options, sink: sink)
         renderer.add(row)

@@ -30,8 +30,43 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .customLong("pseudonymise"), help: ArgumentHelp("Replace personal data (item key and attribute values, people, access keys, IP addresses) by keyed pseudonyms made with the secret in this file (mode 0600; ddbtrail secret new FILE makes one).", valueName: "secret-file"))
     var pseudonymise: String?
 
+    @Flag(name: .long, help: "Table: show every column (still fitted to the terminal), not only the command's default set.")
+    var wide = false
+
+    @Option(name: .long, help: ArgumentHelp("Show exactly these columns, in this order (every format).", valueName: "a,b,c"))
+    var columns: String?
+
+    func validate() throws {
+        if let columns, columnList(columns).isEmpty { throw ValidationError("--columns expects column names, e.g. --columns severity,title") }
+    }
+
+    private func columnList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     var renderOptions: RenderOptions {
-        RenderOptions(format: format, headers: !noHeaders, formulaGuard: !noFormulaGuard)
+        var options = RenderOptions(format: format, headers: !noHeaders, formulaGuard: !noFormulaGuard)
+        options.columns = columns.map(columnList)
+        options.wide = wide
+        if format == .table { options.tableWidth = Self.tableWidth(toStandardOutput: output == nil) }
+        return options
+    }
+
+    /// $DDBTRAIL_TABLE_WIDTH, else the terminal's width when standard output is one (its
+    /// window size, else $COLUMNS, else 100); nil for pipes and files.
+    static func tableWidth(toStandardOutput: Bool) -> Int? {
+        let environment = ProcessInfo.processInfo.environment
+        if let forced = environment["DDBTRAIL_TABLE_WIDTH"].flatMap({ Int($0) }), forced > 0 { return forced }
+        guard toStandardOutput, isatty(1) == 1 else { return nil }
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = environment["COLUMNS"].flatMap({ Int($0) }), columns > 0 { return columns }
+        return 100
+    }
+
+    /// Runs `body`, turning an unknown `--columns` name into a usage error (exit 64).
+    func checkingColumns<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as UnknownColumnsError { throw ValidationError(error.description) }
     }
 
     /// The render options for results from this case, pseudonymised when asked.

@@ -42,7 +42,8 @@ struct PrincipalCommand: ParsableCommand {
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let report = try IdentityResolver.report(db, who: who, since: from, until: to)
         let (sink, close) = try outputOptions.makeSink()
-        try report.render(options: try outputOptions.renderOptions(db: db), sink: sink, section: section)
+        let options = try outputOptions.renderOptions(db: db)
+        try outputOptions.checkingColumns { try report.render(options: options, sink: sink, section: section) }
         try close()
     }
 }

@@ -27,8 +27,10 @@ struct SQLCommand: ParsableCommand {
         let parameters = try parseParameters(param)
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let statement = try QueryRunner.prepare(db, sql: query, parameters: parameters)
+        let options = try outputOptions.renderOptions(db: db)
+        try outputOptions.checkingColumns { try options.checkColumns(statement.columnNames) }
         let (sink, close) = try outputOptions.makeSink()
-        let renderer = ResultRenderer(columns: statement.columnNames, options: try outputOptions.renderOptions(db: db), sink: sink)
+        let renderer = ResultRenderer(columns: statement.columnNames, options: options, sink: sink)
         let started = DispatchTime.now().uptimeNanoseconds
         let rows = try QueryRunner.run(statement, into: renderer)
         try close()

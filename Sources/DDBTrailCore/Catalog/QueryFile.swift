@@ -10,6 +10,7 @@ import DDBTrailSQLite
 ///     -- param: table text  Table name  (no `= default`: the parameter is required)
 ///     -- columns: rule, severity, …
 ///     -- json-columns: evidence_event_ids (columns holding JSON text, emitted as JSON values)
+///     -- table-columns: rule, title, … (what a table fitted to a terminal shows without --wide)
 ///
 /// Parameter types: text, integer, real, time (UTC ISO 8601; other ISO forms and epoch seconds
 /// are converted), item-key (`ATTR=VALUE[,ATTR=VALUE]` or a JSON object, bound as the JSON array
@@ -41,6 +42,8 @@ public struct QueryFile: Sendable {
     public var parameters: [Parameter]
     public var columns: [String]
     public var jsonColumns: [String]
+    /// The default columns of a fitted table (empty: all).
+    public var tableColumns: [String]
     public var sql: String
     /// Where the file came from: `queries/<name>.sql` for embedded ones, else its path.
     public var origin: String
@@ -88,6 +91,7 @@ public struct QueryFile: Sendable {
         }
         columns = list("columns")
         jsonColumns = list("json-columns")
+        tableColumns = list("table-columns")
         sql = text
         self.origin = origin
         headerProblems = problems

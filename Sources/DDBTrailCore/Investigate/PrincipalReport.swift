@@ -41,11 +41,15 @@ public struct PrincipalReport: Sendable {
         options.jsonColumns = ["source_ips", "user_agents"]
         let parts = [
             OutputSection(key: "identities", title: "Identities matching '\(resolution.who)' and the sessions they obtained",
-                          columns: Self.identityColumns, rows: { identityRows.forEach($0) }),
+                          columns: Self.identityColumns,
+                          defaultColumns: ["relation", "matched_on", "type", "arn", "access_key_id", "first_seen", "last_seen"], rows: { identityRows.forEach($0) }),
             OutputSection(key: "chain", title: "Credential chains: each key back to its origin",
-                          columns: Self.chainColumns, rows: { chainRows.forEach($0) }),
+                          columns: Self.chainColumns,
+                          defaultColumns: ["subject", "step", "link", "arn", "time", "detail"], rows: { chainRows.forEach($0) }),
             OutputSection(key: "activity", title: "Activity per key, table and operation",
-                          columns: activityColumns, rows: { activity.forEach($0) }),
+                          columns: activityColumns,
+                          defaultColumns: ["relation", "via", "table_name", "operation", "calls", "items", "errors", "first_seen", "last_seen"],
+                          rows: { activity.forEach($0) }),
         ]
         try OutputSection.render(parts, command: "principal", options: options, sink: sink, only: section)
     }

@@ -24,7 +24,25 @@ public final class ResultRenderer {
     /// The buffer is handed to the sink once it holds this many bytes.
     static let chunkSize = 64 * 1024
 
+    /// Where each shown column is in the rows handed to `add` (nil: all, in order).
+    private let projection: [Int]?
+    private let inputCount: Int
+
+    /// `columns` are the columns of the rows handed to `add`; `options` may pick some of them
+    /// (`--columns`, or a fitted table's default set).
     public init(columns: [String], options: RenderOptions, sink: any OutputSink) {
+        inputCount = columns.count
+        let fitted = options.format == .table && options.tableWidth != nil
+        var picked: [Int]?
+        if let chosen = options.columns {
+            picked = chosen.compactMap { columns.firstIndex(of: $0) }
+        } else if fitted, !options.wide, let defaults = options.defaultColumns {
+            let found = defaults.compactMap { columns.firstIndex(of: $0) }
+            picked = found.isEmpty ? nil : found
+        }
+        projection = picked
+        let allColumns = columns
+        let columns = picked.map { $0.map { allColumns[$0] } } ?? allColumns
         self.columns = columns
         self.options = options
         self.sink = sink
@@ -46,15 +64,22 @@ public final class ResultRenderer {
             embeddedJSON = columns.map { options.jsonColumns.contains($0) }
             if options.format == .json { buffer.append(UInt8(ascii: "[")) }
         case .table:
-            table = TableLayout(columns: columns, headers: options.headers)
+            // Only a wide table with a default set, or one without any, may lose columns to fit.
+            let defaults = options.columns == nil && options.wide ? options.defaultColumns.map(Set.init) : nil
+            let droppable = columns.enumerated().map { index, name in
+                options.columns == nil && (defaults.map { !$0.contains(name) } ?? (options.defaultColumns == nil && index > 0))
+            }
+            table = TableLayout(columns: columns, headers: options.headers,
+                                width: fitted ? options.tableWidth : nil, droppable: droppable)
         }
     }
 
-    /// Adds one row; its values are in the order of `columns`. Missing values render as
+    /// Adds one row; its values are in the order of the columns given to `init`. Missing values render as
     /// NULL and extra ones are ignored.
-    public func add(_ original: [SQLValue]) {
+    public func add(_ input: [SQLValue]) {
         precondition(!finished, "ResultRenderer.add(_:) called after finish()")
-        assert(original.count == columns.count, "row has \(original.count) values for \(columns.count) columns")
+        assert(input.count == inputCount, "row has \(input.count) values for \(inputCount) columns")
+        let original = projection.map { $0.map { $0 < input.count ? input[$0] : .null } } ?? input
         let row = options.transform.map { t in original.enumerated().map { t($0.offset < columns.count ? columns[$0.offset] : "", $0.element) } } ?? original
 
         switch options.format {
