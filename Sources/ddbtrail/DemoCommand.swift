@@ -87,5 +87,10 @@ struct DemoCommand: ParsableCommand {
             Next: `ddbtrail investigate --list`, `ddbtrail detect --db \(db) --format jsonl`, `ddbtrail item --db \(db) \(DemoIncident.itemArguments) --format jsonl`,
             `ddbtrail sql --db \(db) "SELECT * FROM principals"`, or `--format csv|json|jsonl` on any query.
             """)
+        // The same story as one page: written next to the case.
+        let reportPath = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("ddbtrail-demo-report.html").path
+        try ReportCommand.write(db: query, casePath: db, output: reportPath, catalog: QueryCatalog(), settings: ReportSettings(),
+                                commandLine: "ddbtrail report --db \(db) --output \(reportPath)")
+        print("\nThe report of this case, one HTML file to open in any browser:\n\(reportPath)")
     }
 }
