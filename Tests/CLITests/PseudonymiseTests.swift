@@ -110,6 +110,17 @@ import Testing
         #expect(try CLI.run(["bundle", "verify", dir + "/p1"]).status == 0)
     }
 
+    /// The HTML report pseudonymises like the query commands.
+    @Test func pseudonymisedReportHidesOriginals() throws {
+        let dir = try Self.prepared.get()
+        #expect(try CLI.run(["secret", "new", dir + "/r.key"]).status == 0)
+        let r = try CLI.run(["report", "--db", dir + "/ddbtrail-demo.db", "--output", dir + "/r.html", "--pseudonymise", dir + "/r.key"])
+        #expect(r.status == 0, "\(r.err)")
+        let html = String(decoding: FileManager.default.contents(atPath: dir + "/r.html") ?? Data(), as: UTF8.self)
+        #expect(html.contains("ps-"))
+        for o in try originals(dir) { #expect(!html.contains(o), "\(o) appears in the pseudonymised report") }
+    }
+
     @Test func secretsAreMadePrivateAndLooseOnesRefused() throws {
         let dir = try Self.prepared.get()
         let path = dir + "/made.key"

@@ -68,8 +68,25 @@ struct TimelineSection: ReportSection {
     let title = "Timeline of activity and findings"
 
     func render(_ c: ReportContext, into page: inout HTMLBuffer) throws {
+        try plot(c, from: c.start, to: c.end, title: "Calls over time per table and principal, \(c.settings.bins) bins", into: &page)
+        // A long case squeezes an attack into a few columns: the span of the high and critical
+        // findings is drawn again on its own when it is a small part of the whole.
+        let high = c.findings.filter { ["critical", "high"].contains(c.field($0, "severity")) }
+        let starts = high.compactMap { Timestamp.epochSeconds(c.field($0, "window_start")) }
+        let ends = high.compactMap { Timestamp.epochSeconds(c.field($0, "window_end")) }
+        if let first = starts.min(), let last = max(ends.max() ?? first, starts.max() ?? first) as Int64? {
+            let margin = max(3600, (last - first) / 4)
+            let from = max(c.start, first - margin), to = min(c.end, last + margin)
+            if (to - from) * 4 < (c.end - c.start) {
+                page.element("h3", "Around the high-severity findings: \(Timestamp.format(epochSeconds: from)) to \(Timestamp.format(epochSeconds: to))")
+                try plot(c, from: from, to: to, title: "Calls around the high-severity findings, \(c.settings.bins) bins", into: &page)
+            }
+        }
+    }
+
+    func plot(_ c: ReportContext, from start: Int64, to end: Int64, title: String, into page: inout HTMLBuffer) throws {
         let p = page
-        let bins = try ActivityBins.compute(c.db, start: c.start, end: c.end, bins: c.settings.bins, maxLanes: c.settings.maxLanes,
+        let bins = try ActivityBins.compute(c.db, start: start, end: end, bins: c.settings.bins, maxLanes: c.settings.maxLanes,
                                             tablesJSON: c.tablesJSON) { kind, label in
             (kind == "table" ? "table " : "") + p.display(.string(label), column: kind == "table" ? "table_name" : "principal_arn")
         }
@@ -80,15 +97,15 @@ struct TimelineSection: ReportSection {
             return TimelinePlot.Marker(start: s, end: e, severity: c.field(f, "severity"),
                                        label: "#\(i + 1) \(c.field(f, "severity")): \(p.display(c.field(f, "title")))")
         }
-        let plot = TimelinePlot(start: c.start, end: c.end, lanes: bins.lanes, markers: markers)
+        let plot = TimelinePlot(start: start, end: end, lanes: bins.lanes, markers: markers.filter { $0.end >= start && $0.start < end })
         page.raw("<p class=\"legend\"><span><i style=\"background:#2f6fb3\"></i>calls per table</span><span><i style=\"background:#5a8f3d\"></i>calls per principal</span>")
         for s in Detections.severities where markers.contains(where: { $0.severity == s }) {
             page.raw("<span><i class=\"badge sev-\(s)\" style=\"opacity:.6\"></i>\(s) finding window</span>")
         }
         page.raw("</p><div class=\"plotwrap\">")
-        page.raw(plot.svg(title: "Calls over time per table and principal, \(c.settings.bins) bins"))
+        page.raw(plot.svg(title: title))
         page.raw("</div>")
-        let binSeconds = max(1, (c.end - c.start) / Int64(c.settings.bins))
+        let binSeconds = max(1, (end - start) / Int64(c.settings.bins))
         var note = "Each column is about \(binSeconds) s; bar height grows with the square root of the calls in it, scaled per lane. Tables count data calls and control-plane calls naming them."
         if bins.hiddenLanes > 0 {
             note += " \(bins.hiddenLanes) quieter lane(s) are not drawn (\(bins.hiddenEvents) calls by other principals): ddbtrail sql \(c.dbArgument) \"SELECT p.arn, count(*) FROM events e JOIN principals p ON p.id = e.principal_id GROUP BY 1 ORDER BY 2 DESC\" lists them."
