@@ -8,7 +8,7 @@
 -- (CROSS JOIN keeps SQLite driving from the wanted keys through the item_key indexes.)
 -- columns: kind, time, event_name, operation, event_id, stream_event_id, principal_arn, access_key_id, source_ip, user_agent, error_code, change_type, old_image, new_image, diff, attribution, confidence, reason, candidate_event_ids, file_integrity
 -- json-columns: old_image, new_image, diff
--- table-columns: kind, time, event_name, principal_arn, source_ip, change_type, diff, attribution
+-- table-columns: kind, time, event_name, principal_arn, source_ip, diff, attribution
 WITH wanted(item_key) AS (SELECT value FROM json_each(:key)),
      tables(id) AS (SELECT id FROM ddb_tables WHERE name = :table)
 SELECT 'access' AS kind, e.event_time AS time, e.event_name, a.operation, e.event_id,

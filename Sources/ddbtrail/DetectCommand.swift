@@ -32,7 +32,7 @@ struct DetectCommand: ParsableCommand {
     var minSeverity = "low"
 
     /// What a fitted table shows without --wide: what a responder reads first.
-    static let tableColumns = ["severity", "rule", "title", "principal_arn", "table", "window_start", "drill_down"]
+    static let tableColumns = ["severity", "rule", "title", "principal_arn", "table", "window_start"]
 
     func validate() throws {
         guard Detections.severities.contains(minSeverity) else {

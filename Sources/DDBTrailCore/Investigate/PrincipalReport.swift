@@ -42,7 +42,7 @@ public struct PrincipalReport: Sendable {
         let parts = [
             OutputSection(key: "identities", title: "Identities matching '\(resolution.who)' and the sessions they obtained",
                           columns: Self.identityColumns,
-                          defaultColumns: ["relation", "matched_on", "type", "arn", "access_key_id", "first_seen", "last_seen"], rows: { identityRows.forEach($0) }),
+                          defaultColumns: ["relation", "type", "arn", "access_key_id", "first_seen", "last_seen"], rows: { identityRows.forEach($0) }),
             OutputSection(key: "chain", title: "Credential chains: each key back to its origin",
                           columns: Self.chainColumns,
                           defaultColumns: ["subject", "step", "link", "arn", "time", "detail"], rows: { chainRows.forEach($0) }),

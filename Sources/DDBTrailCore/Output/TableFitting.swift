@@ -33,11 +33,13 @@ extension ResultRenderer.TableLayout {
             let minimum = shown.map { min(widths[$0], max(Self.minimumWidth, showHeader ? header[$0].width : 0)) }
             let budget = width - Self.separator.count * max(shown.count - 1, 0)
             var total = sized.reduce(0, +)
-            // First only columns wider than a timestamp shrink, then any column.
-            for floor in [Self.comfortableWidth, 0] {
+            // Columns wider than a timestamp shrink first, to a timestamp's width and then to their
+            // minimum; only then the narrow ones (times, names) give up characters.
+            for (floor, onlyWide) in [(Self.comfortableWidth, true), (0, true), (0, false)] {
                 while total > budget {
                     var widest: Int?
                     for i in sized.indices where sized[i] > max(minimum[i], min(floor, widths[shown[i]]))
+                        && (!onlyWide || widths[shown[i]] > Self.comfortableWidth)
                         && sized[i] > (widest.map { sized[$0] } ?? 0) {
                         widest = i
                     }
