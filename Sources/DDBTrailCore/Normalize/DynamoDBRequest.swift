@@ -193,6 +193,8 @@ enum DynamoDBRequest {
                 return [(defaultOperation, request, nil)]
             }
         case .object(let o):
+            // A flat list of BatchWriteItem requests, each naming its table beside it.
+            if o["putRequest"] != nil || o["deleteRequest"] != nil { return itemsOf(.array([entry]), defaultOperation: defaultOperation) }
             let operation = o["operation"]?.string.map(operationName) ?? defaultOperation
             if let key = o["key"] { return [(operation, key, attributeNames(o))] }
             if let keys = o["keys"]?.array { return keys.map { (operation, $0, nil) } }

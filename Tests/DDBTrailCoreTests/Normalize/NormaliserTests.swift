@@ -118,6 +118,15 @@ func normalisedFirst(_ relative: String) throws -> NormalisedEvent {
         #expect(e.itemAccesses.map(\.operation) == ["Put", "Put", "Put"])
         #expect(e.itemAccesses.map { $0.key == nil } == [false, true, true])
         #expect(e.itemAccesses.map(\.attributeNames) == [#"["id","a"]"#, #"["id","b"]"#, #"["id","c"]"#])
+        // requestItems as a flat list, each request naming its table.
+        let flat = try JSONParser.parse(#"""
+            {"eventName":"BatchWriteItem","eventSource":"dynamodb.amazonaws.com","awsRegion":"eu-west-1","recipientAccountId":"111122223333",
+             "requestParameters":{"requestItems":[{"tableName":"Orders","putRequest":{"item":["id","d"]}},{"tableName":"Orders","deleteRequest":{"key":{"id":"9"}}}]}}
+            """#)
+        let f = CloudTrailNormaliser.normalise(try #require(flat.object))
+        #expect(f.itemAccesses.map(\.operation) == ["Put", "Delete"])
+        #expect(f.itemAccesses.map { $0.table.name } == ["Orders", "Orders"])
+        #expect(f.itemAccesses[0].attributeNames == #"["id","d"]"# && f.itemAccesses[0].key == nil && f.itemAccesses[1].key != nil)
     }
 
     @Test func getRecordsNamesTheTableThroughTheShardIterator() throws {
