@@ -1,6 +1,6 @@
 -- name: control-plane-tampering
 -- title: Changes that weaken a table's protection or evidence
--- description: Point-in-time recovery disabled, stream disabled or its view type reduced, deletion protection removed, tables and backups deleted, TTL changed, resource policies put or deleted, Kinesis streaming destinations changed, global-table replicas changed, encryption (KMS key) changes on the table, and the KMS key a table uses disabled, scheduled for deletion or given a new key policy (tables are tied to their key by the encryption context aws:dynamodb:tableName of KMS calls in the case). One finding per call; a failed attempt is a finding too, one severity lower.
+-- description: Point-in-time recovery disabled, stream disabled or its view type reduced, deletion protection removed, tables and backups deleted, TTL changed, resource policies put or deleted, Kinesis streaming destinations changed, global-table replicas changed, encryption (KMS key) changes on the table, and the KMS key a table uses disabled, scheduled for deletion, its rotation disabled or given a new key policy (tables are tied to their key by the encryption context aws:dynamodb:tableName of KMS calls in the case, or by CreateTable and UpdateTable SSE settings). One finding per call; a failed attempt is a finding too, one severity lower.
 -- kind: detection
 -- columns: rule, severity, title, principal_arn, access_key_id, table, window_start, window_end, detail, error_code, evidence_event_ids, drill_down
 -- json-columns: evidence_event_ids
@@ -41,11 +41,31 @@ classified AS (
     FROM calls c JOIN events e ON e.id = c.id
     WHERE e.event_source = 'dynamodb.amazonaws.com'),
 kms AS MATERIALIZED (
-    SELECT e.id, e.event_name, e.raw, json_extract(e.raw, '$.resources[0].ARN') AS key_arn
+    SELECT e.id, e.event_name, e.raw,
+           (SELECT coalesce(json_extract(r.value, '$.ARN'), json_extract(r.value, '$.arn')) FROM json_each(e.raw, '$.resources') r
+             WHERE coalesce(json_extract(r.value, '$.ARN'), json_extract(r.value, '$.arn')) LIKE 'arn:%:kms:%:key/%' LIMIT 1) AS key_arn,
+           json_extract(e.raw, '$.requestParameters.keyId') AS key_ref
     FROM events e WHERE e.event_source = 'kms.amazonaws.com'),
+sse_keys AS (
+    SELECT DISTINCT t.name AS table_name,
+           coalesce(json_extract(e.raw, '$.responseElements.tableDescription.sSEDescription.kMSMasterKeyArn'),
+                    json_extract(e.raw, '$.requestParameters.sSESpecification.kMSMasterKeyId'),
+                    json_extract(e.raw, '$.requestParameters.SSESpecification.KMSMasterKeyId')) AS key_ref
+    FROM events e JOIN table_references r ON r.event_id = e.id AND r.role NOT LIKE 'source%' AND r.role <> 'backupArn'
+    JOIN ddb_tables t ON t.id = r.table_id
+    WHERE e.event_source = 'dynamodb.amazonaws.com' AND e.event_name IN ('CreateTable', 'UpdateTable')),
+-- Keys tied to a table: by the encryption context of KMS calls, or by the table's SSE settings
+-- (a key id or alias resolved to the key ARN through KMS calls naming it).
 kms_tables AS (
     SELECT DISTINCT key_arn, json_extract(raw, '$.requestParameters.encryptionContext."aws:dynamodb:tableName"') AS table_name
-    FROM kms WHERE json_extract(raw, '$.requestParameters.encryptionContext."aws:dynamodb:tableName"') IS NOT NULL),
+    FROM kms WHERE json_extract(raw, '$.requestParameters.encryptionContext."aws:dynamodb:tableName"') IS NOT NULL AND key_arn IS NOT NULL
+    UNION
+    SELECT DISTINCT coalesce(CASE WHEN s.key_ref LIKE 'arn:%:kms:%:key/%' THEN s.key_ref END,
+                             (SELECT k.key_arn FROM kms k WHERE k.key_arn IS NOT NULL AND s.key_ref LIKE '%alias/%'
+                                 AND substr(k.key_ref, instr(k.key_ref, 'alias/')) = substr(s.key_ref, instr(s.key_ref, 'alias/')) LIMIT 1),
+                             (SELECT k.key_arn FROM kms k WHERE s.key_ref NOT LIKE '%/%' AND k.key_arn LIKE '%:key/' || s.key_ref LIMIT 1)),
+           s.table_name
+    FROM sse_keys s WHERE s.key_ref IS NOT NULL),
 findings AS (
     SELECT c.id, c.event_id, c.event_time, c.event_name, c.error_code, c.principal_id, c.request,
            substr(verdict, 1, instr(verdict, '|') - 1) AS rule, substr(verdict, instr(verdict, '|') + 1) AS rest,
@@ -55,10 +75,11 @@ findings AS (
     SELECT e.id, e.event_id, e.event_time, e.event_name, e.error_code, e.principal_id, json_extract(e.raw, '$.requestParameters'),
            'table-kms-key-changed',
            CASE k.event_name WHEN 'DisableKey' THEN 'high|KMS key disabled' WHEN 'ScheduleKeyDeletion' THEN 'high|KMS key scheduled for deletion'
+                             WHEN 'DisableKeyRotation' THEN 'high|KMS key rotation disabled'
                              ELSE 'medium|KMS key policy replaced' END || ' (' || k.key_arn || ')',
            (SELECT group_concat(table_name, ', ') FROM (SELECT DISTINCT x.table_name FROM kms_tables x WHERE x.key_arn = k.key_arn ORDER BY 1))
     FROM kms k JOIN events e ON e.id = k.id
-    WHERE k.event_name IN ('DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy')
+    WHERE k.event_name IN ('DisableKey', 'ScheduleKeyDeletion', 'DisableKeyRotation', 'PutKeyPolicy')
       AND k.key_arn IN (SELECT key_arn FROM kms_tables))
 SELECT f.rule,
        CASE WHEN f.error_code IS NULL THEN substr(f.rest, 1, instr(f.rest, '|') - 1)

@@ -47,7 +47,7 @@ struct CLI {
 }
 
 @Suite(.serialized) struct CLITests {
-    @Test(arguments: [[], ["import"], ["sql"], ["info"], ["demo"], ["generate"], ["item"], ["state"], ["investigate"], ["detect"], ["principal"], ["report"], ["bundle"], ["bundle", "create"], ["bundle", "verify"]])
+    @Test(arguments: [[], ["import"], ["sql"], ["info"], ["demo"], ["generate"], ["item"], ["state"], ["investigate"], ["detect"], ["principal"], ["report"], ["collect-metrics"], ["bundle"], ["bundle", "create"], ["bundle", "verify"]])
     func everyCommandHasHelp(_ command: [String]) throws {
         let result = try CLI.run(command + ["--help"])
         #expect(result.status == 0)
