@@ -24,6 +24,12 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Table (name or ARN) of DynamoDB Streams pages that name none and have no describe-stream output beside them.", valueName: "table"))
     var table: String?
 
+    @Option(name: .long, help: ArgumentHelp("Account of get-metric-data and get-metric-statistics outputs (they do not say).", valueName: "account"))
+    var account: String?
+
+    @Option(name: .long, help: ArgumentHelp("Region of get-metric-data and get-metric-statistics outputs (they do not say).", valueName: "region"))
+    var region: String?
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or directory to import") }
     }
@@ -35,7 +41,7 @@ struct ImportCommand: ParsableCommand {
         }
         let db = try CaseDatabase.openForImport(path: caseOptions.path)
         let console = ImportConsole(quiet: quiet)
-        let importer = try Importer(database: db, observer: console, tableOverride: table)
+        let importer = try Importer(database: db, observer: console, tableOverride: table, metricAccount: account, metricRegion: region)
         let report = try importer.importFiles(files)
         console.clearProgress()
         print(ImportSummary.render(report, database: caseOptions.path))

@@ -21,8 +21,8 @@ struct FileEnding: Sendable {
 }
 
 enum ReadingMessage: @unchecked Sendable {
-    case alreadyImported(index: Int, path: String, sha256: String)
-    case begin(index: Int, path: String, sha256: String?, opening: FileOpening)
+    case alreadyImported(index: Int, path: String, sha256: String, requestSHA256: String?)
+    case begin(index: Int, path: String, sha256: String?, requestSHA256: String?, opening: FileOpening)
     case items([PreparedItem])
     case end(FileEnding)
 }
@@ -44,14 +44,23 @@ struct FileReading {
         var seen = alreadyImported
         for (index, path) in paths.enumerated() {
             let sha256 = Self.hashStoredBytes(path)
-            if let sha256, seen.contains(sha256) {
-                guard queue.put(.alreadyImported(index: index, path: path, sha256: sha256)) else { return }
+            // A metric output's identity includes the request it answered (see MetricPairing).
+            let pairing = MetricPairing(for: path)
+            let identity = sha256.map { Self.identity($0, request: pairing.requestSHA256) }
+            if let sha256, let identity, seen.contains(identity) {
+                guard queue.put(.alreadyImported(index: index, path: path, sha256: sha256, requestSHA256: pairing.requestSHA256)) else { return }
                 continue
             }
-            if let sha256 { seen.insert(sha256) }
-            guard read(index: index, path: path, sha256: sha256) else { return }
+            if let identity { seen.insert(identity) }
+            guard read(index: index, path: path, sha256: sha256, pairing: pairing) else { return }
         }
         queue.close()
+    }
+
+    /// A file's identity in the case: its SHA-256, plus its request's for a paired metric output
+    /// (the same text as `Importer`'s query on source_files builds).
+    static func identity(_ sha256: String, request: String?) -> String {
+        request.map { sha256 + "+" + $0 } ?? sha256
     }
 
     /// Stored-bytes hash before importing, to recognise evidence already in the case.
@@ -66,9 +75,9 @@ struct FileReading {
     }
 
     /// Reads one file; false when the writing side gave up.
-    private func read(index: Int, path: String, sha256: String?) -> Bool {
+    private func read(index: Int, path: String, sha256: String?, pairing: MetricPairing) -> Bool {
         func begin(_ opening: FileOpening) -> Bool {
-            queue.put(.begin(index: index, path: path, sha256: sha256, opening: opening))
+            queue.put(.begin(index: index, path: path, sha256: sha256, requestSHA256: pairing.requestSHA256, opening: opening))
         }
         func end(_ source: ByteSource?, sniffReason: String? = nil) -> Bool {
             var ending = FileEnding(sniffReason: sniffReason)
@@ -116,7 +125,7 @@ struct FileReading {
         var share = queue.consumerIsBehind
         do {
             while let item = try stream.next() {
-                var prepared = PreparedItem.prepare(item, reader: reader, principals: principals, share: share)
+                var prepared = PreparedItem.prepare(item, reader: reader, principals: principals, share: share, pairing: pairing)
                 if case .damage(let offset, let message) = prepared, let damage = source.damage {
                     prepared = .damage(offset: offset, message: "\(damage.message); \(message)")
                 }

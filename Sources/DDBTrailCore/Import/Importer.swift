@@ -15,14 +15,19 @@ public final class Importer {
     let batchSize = 100_000
 
     let changeWriter: ChangeWriter
+    let metricWriter: MetricWriter
 
     /// `tableOverride` (`--table`) names the table of change records that name none and have
     /// no describe-stream or export manifest beside them.
-    public init(database: Database, observer: ImportObserver?, tableOverride: String? = nil) throws {
+    /// `metricAccount`/`metricRegion` (`--account`/`--region`): where get-metric-data and
+    /// get-metric-statistics outputs, which do not say, were fetched.
+    public init(database: Database, observer: ImportObserver?, tableOverride: String? = nil,
+                metricAccount: String? = nil, metricRegion: String? = nil) throws {
         db = database
         store = try CaseWriter(db: database)
         writer = try EventWriter(store: store)
         changeWriter = try ChangeWriter(store: store, tableOverride: tableOverride)
+        metricWriter = MetricWriter(db: database, account: metricAccount, region: metricRegion)
         self.observer = observer
     }
 
@@ -53,7 +58,7 @@ public final class Importer {
     public func importFiles(_ paths: [String]) throws -> ImportReport {
         let started = Date()
         var report = ImportReport()
-        let completed = Set(try db.rows("SELECT sha256 FROM source_files WHERE import_finished_at IS NOT NULL AND sha256 IS NOT NULL")
+        let completed = Set(try db.rows("SELECT sha256 || coalesce('+' || request_sha256, '') FROM source_files WHERE import_finished_at IS NOT NULL AND sha256 IS NOT NULL")
             .compactMap { $0[0].stringValue })
         let changesBefore = try db.scalar("SELECT coalesce(max(id), 0) FROM changes").int64Value ?? 0
         let accessesBefore = try db.scalar("SELECT coalesce(max(id), 0) FROM item_accesses").int64Value ?? 0
@@ -68,20 +73,20 @@ public final class Importer {
         do {
             while let message = queue.take() {
                 switch message {
-                case .alreadyImported(let index, let path, let sha256):
+                case .alreadyImported(let index, let path, let sha256, let requestSHA256):
                     observer?.importing(file: path, index: index, of: paths.count)
                     var summary = FileSummary(path: path, status: .alreadyImported)
-                    if let row = try db.rows("SELECT id, path, status FROM source_files WHERE sha256 = ?", [.string(sha256)]).first {
+                    if let row = try db.rows(Self.sameIdentity("id, path, status"), [.string(sha256), .string(requestSHA256 ?? "")]).first {
                         summary.detail = "same SHA-256 as file #\(row[0].int64Value ?? 0) \(row[1].stringValue ?? ""), imported before (\(row[2].stringValue ?? ""))"
                     } else {
                         summary.detail = "same SHA-256 as an earlier file in this import"
                     }
                     report.files.append(summary)
                     observer?.finished(file: summary)
-                case .begin(let index, let path, let sha256, let opening):
+                case .begin(let index, let path, let sha256, let requestSHA256, let opening):
                     observer?.importing(file: path, index: index, of: paths.count)
                     if !inTransaction { try db.execute("BEGIN IMMEDIATE"); inTransaction = true }
-                    current = try beginFile(path: path, sha256: sha256, opening: opening)
+                    current = try beginFile(path: path, sha256: sha256, requestSHA256: requestSHA256, opening: opening)
                 case .items(let batch):
                     guard var file = current else { continue }
                     for item in batch {
@@ -147,6 +152,11 @@ public final class Importer {
         return report
     }
 
+    /// The source_files row with a file's identity (SHA-256, and its request's or '').
+    static func sameIdentity(_ columns: String) -> String {
+        "SELECT \(columns) FROM source_files WHERE sha256 = ? AND coalesce(request_sha256, '') = ?"
+    }
+
     static func now() -> String { Timestamp.fromEpoch(Date().timeIntervalSince1970.rounded(.down)) ?? "" }
 
     private func diagnostic(_ summary: FileSummary, _ severity: Diagnostic.Severity, _ message: String, element: RawElement? = nil) {
@@ -156,17 +166,17 @@ public final class Importer {
 
     /// Registers the file (or finds the row of an interrupted import of it) and records what
     /// the reading thread made of its start.
-    private func beginFile(path: String, sha256: String?, opening: FileOpening) throws -> (fileID: Int64, summary: FileSummary) {
+    private func beginFile(path: String, sha256: String?, requestSHA256: String?, opening: FileOpening) throws -> (fileID: Int64, summary: FileSummary) {
         var summary = FileSummary(path: path, status: .importing)
         let fileID: Int64
-        if let sha256, let row = try db.rows("SELECT id FROM source_files WHERE sha256 = ?", [.string(sha256)]).first {
+        if let sha256, let row = try db.rows(Self.sameIdentity("id"), [.string(sha256), .string(requestSHA256 ?? "")]).first {
             // An import of this file was interrupted: complete it.
             fileID = row[0].int64Value!
             try db.run("UPDATE source_files SET records_read = 0, records_imported = 0, records_duplicate = 0, records_rejected = 0 WHERE id = ?", [.integer(fileID)])
             try db.run("DELETE FROM import_errors WHERE source_file_id = ?", [.integer(fileID)])
         } else {
-            try db.run("INSERT INTO source_files(path, sha256, compression, status, import_started_at) VALUES (?, ?, 'none', 'importing', ?)",
-                       [.string(path), .optional(sha256), .string(Self.now())])
+            try db.run("INSERT INTO source_files(path, sha256, request_sha256, compression, status, import_started_at) VALUES (?, ?, ?, 'none', 'importing', ?)",
+                       [.string(path), .optional(sha256), .optional(requestSHA256), .string(Self.now())])
             fileID = db.lastInsertRowID
         }
         switch opening {
@@ -318,6 +328,18 @@ public final class Importer {
             } else {
                 summary.imported += 1
             }
+        case .metrics(let points, let element):
+            count(element, &summary)
+            let (stored, warning) = try metricWriter.write(points, fileID: fileID, element: element)
+            if stored == 0 && !points.isEmpty { summary.duplicates += 1 } else { summary.imported += 1 }
+            if let warning {
+                summary.warnings += 1
+                diagnostic(summary, .warning, warning, element: element)
+                try store.recordProblem(fileID: fileID, severity: .warning, element: element, reason: warning, excerpt: nil)
+            }
+        case .metricRequest(let element):
+            count(element, &summary)
+            summary.imported += 1
         case .event, .change:
             break // stored in batches above
         }

@@ -179,3 +179,38 @@ extension Head {
         }
     }
 }
+
+extension Head {
+    /// Member names of the top-level object seen in the head, in order (a scan of strings and
+    /// nesting; the head may end inside the document).
+    func topLevelMemberNames() -> [String] {
+        var names: [String] = []
+        var depth = 0, i = 0
+        var expectingName = false
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                var j = i + 1
+                while j < bytes.count, bytes[j] != UInt8(ascii: "\"") { j += bytes[j] == UInt8(ascii: "\\") ? 2 : 1 }
+                guard j < bytes.count else { break }
+                if depth == 1, expectingName {
+                    names.append(String(decoding: bytes[(i + 1)..<j], as: UTF8.self))
+                    expectingName = false
+                }
+                i = j + 1
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                expectingName = depth == 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: ","): if depth == 1 { expectingName = true }
+            default: break
+            }
+            if depth < 0 { break }
+            i += 1
+        }
+        return names
+    }
+}

@@ -14,6 +14,10 @@ public enum ReaderRegistry {
         KinesisDynamoDBReader(),
         DescribeStreamReader(),
         DynamoDBExportReader(),
+        MetricStreamReader(),
+        GetMetricDataReader(),
+        GetMetricStatisticsReader(),
+        MetricRequestReader(),
         RecognisedUnsupportedReader(),
     ]
 
@@ -72,6 +76,13 @@ public enum ReaderRegistry {
         }
         if head.firstValue != nil || head.firstElement != nil { return "JSON that is not an object or a list of objects" }
         let first = b.first(where: { $0 > 0x20 }) ?? 0
+        // Only the head was read: a large document is not damaged for not parsing in part.
+        if first == UInt8(ascii: "{"), b.count >= Head.limit {
+            let names = head.topLevelMemberNames()
+            if !names.isEmpty {
+                return "a JSON object larger than the \(Head.limit / 1024) KB read to detect it, with members [\(names.prefix(8).joined(separator: ", "))], matches no known evidence format"
+            }
+        }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return "starts like JSON but does not parse as JSON" }
         return "not JSON (starts with \(quotedPrefix(b)))"
     }

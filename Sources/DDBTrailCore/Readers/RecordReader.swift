@@ -11,6 +11,8 @@ public enum Unwrapped: Sendable {
     case context(ContextShape, JSONObject)
     /// What verifying digests needs: public keys, a digest's signature.
     case integrity(IntegrityShape, JSONObject)
+    /// CloudWatch metric evidence: a stream line, an output page, or a request.
+    case metrics(MetricShape, JSONObject)
     /// Not importable, with the reason (reported and recorded, never silently dropped).
     case rejected(String)
 }

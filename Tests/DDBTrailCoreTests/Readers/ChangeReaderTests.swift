@@ -10,6 +10,8 @@ struct ChangeRun {
     var contexts: [ChangeContext] = []
     var rejected: [String] = []
     var cloudTrail = 0
+    /// Metric elements (the change readers should make none).
+    var metrics = 0
     var damage: [String] = []
 }
 
@@ -30,6 +32,7 @@ func readChanges(_ relative: String) throws -> ChangeRun {
         case .context(let context, _): run.contexts.append(context)
         case .rejected(_, let reason): run.rejected.append(reason)
         case .event, .digest, .integrity: run.cloudTrail += 1
+        case .metrics, .metricRequest: run.metrics += 1
         }
     }
     return run
