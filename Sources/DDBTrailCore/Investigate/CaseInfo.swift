@@ -2,7 +2,7 @@ import DDBTrailSQLite
 
 /// `ddbtrail info`: what the case holds, as a fixed list of embedded queries.
 public enum CaseInfo {
-    public static let sectionQueries = ["info-time-range", "info-event-counts", "info-tables", "info-changes", "info-files",
+    public static let sectionQueries = ["info-time-range", "info-event-counts", "info-tables", "info-metrics", "info-changes", "info-files",
                                         "info-integrity", "info-import-errors", "info-conflicting-copies"]
 
     /// Section key as used in JSON output: `info-time-range` → `time_range`.
