@@ -7,25 +7,18 @@
 -- param: max_system_errors integer = 0  SystemErrors per table and 5 minutes tolerated
 -- param: max_conditional_failures integer = 25  ConditionalCheckFailedRequests per table and 5 minutes tolerated
 -- columns: rule, severity, title, principal_arn, access_key_id, table, window_start, window_end, detail, value, account_id, region, evidence_event_ids, drill_down
-WITH raw AS (
-    SELECT account_id, region, metric_name, table_name, dimensions, timestamp, coalesce(period, 60) AS period,
-           max(sum) AS total, unixepoch(timestamp) / 300 * 300 AS bucket
-    FROM metric_datapoints
-    WHERE namespace = 'AWS/DynamoDB' AND gsi_name IS NULL AND coalesce(period, 60) <= 300
-      AND metric_name IN ('ThrottledRequests', 'ReadThrottleEvents', 'WriteThrottleEvents', 'UserErrors',
-                          'SystemErrors', 'ConditionalCheckFailedRequests')
-    GROUP BY account_id, region, metric_name, dimensions, timestamp, coalesce(period, 60)),
--- Where one series has both 1- and 5-minute datapoints for a window, the finer ones count.
-dp AS (
-    SELECT *, min(period) OVER (PARTITION BY account_id, region, metric_name, dimensions, bucket) AS finest FROM raw),
-w AS (
+-- 5-minute windows of the alarm metrics (metric_windows, schema 008).
+WITH w AS (
     SELECT account_id, region, CASE WHEN metric_name = 'UserErrors' THEN NULL ELSE table_name END AS table_name, bucket,
            sum(CASE WHEN metric_name = 'ThrottledRequests' THEN total END) AS throttled,
            sum(CASE WHEN metric_name IN ('ReadThrottleEvents', 'WriteThrottleEvents') THEN total END) AS throttle_events,
            sum(CASE WHEN metric_name = 'UserErrors' THEN total END) AS user_errors,
            sum(CASE WHEN metric_name = 'SystemErrors' THEN total END) AS system_errors,
            sum(CASE WHEN metric_name = 'ConditionalCheckFailedRequests' THEN total END) AS conditional
-    FROM dp WHERE period = finest AND (table_name IS NOT NULL OR metric_name = 'UserErrors')
+    FROM metric_windows
+    WHERE namespace = 'AWS/DynamoDB' AND gsi_name IS NULL AND (table_name IS NOT NULL OR metric_name = 'UserErrors')
+      AND metric_name IN ('ThrottledRequests', 'ReadThrottleEvents', 'WriteThrottleEvents', 'UserErrors',
+                          'SystemErrors', 'ConditionalCheckFailedRequests')
     GROUP BY 1, 2, 3, 4),
 hits AS (
     SELECT 'metric-throttling' AS rule, 'medium' AS severity, w.*, max(coalesce(throttled, 0), coalesce(throttle_events, 0)) AS value,

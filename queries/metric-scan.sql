@@ -4,23 +4,17 @@
 -- kind: detection
 -- param: max_scan_share real = 0.05  Share of a table's windows with Scans below which it counts as not normally scanned
 -- columns: rule, severity, title, principal_arn, access_key_id, table, window_start, window_end, detail, scans, account_id, region, evidence_event_ids, drill_down
-WITH raw AS (
-    SELECT account_id, region, metric_name, table_name, operation, dimensions, timestamp, coalesce(period, 60) AS period,
-           max(sum) AS total, max(sample_count) AS samples, unixepoch(timestamp) / 300 * 300 AS bucket
-    FROM metric_datapoints
-    WHERE namespace = 'AWS/DynamoDB' AND gsi_name IS NULL AND table_name IS NOT NULL AND coalesce(period, 60) <= 300
-      AND metric_name IN ('ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'SuccessfulRequestLatency')
-    GROUP BY account_id, region, metric_name, dimensions, timestamp, coalesce(period, 60)),
--- Where one series has both 1- and 5-minute datapoints for a window, the finer ones count.
-dp AS (
-    SELECT *, min(period) OVER (PARTITION BY account_id, region, metric_name, dimensions, bucket) AS finest FROM raw),
-w AS (
+-- 5-minute windows of the table-level series (metric_windows, schema 008).
+WITH w AS (
     SELECT account_id, region, table_name, bucket,
            coalesce(sum(CASE WHEN metric_name = 'ConsumedReadCapacityUnits' THEN total END), 0) AS reads,
            coalesce(sum(CASE WHEN metric_name = 'ConsumedWriteCapacityUnits' THEN total END), 0) AS writes,
            coalesce(sum(CASE WHEN metric_name = 'SuccessfulRequestLatency' THEN samples END), 0) AS requests,
            coalesce(sum(CASE WHEN metric_name = 'SuccessfulRequestLatency' AND operation = 'Scan' THEN samples END), 0) AS scans
-    FROM dp WHERE period = finest GROUP BY 1, 2, 3, 4),
+    FROM metric_windows
+    WHERE namespace = 'AWS/DynamoDB' AND gsi_name IS NULL AND table_name IS NOT NULL
+      AND metric_name IN ('ConsumedReadCapacityUnits', 'ConsumedWriteCapacityUnits', 'SuccessfulRequestLatency')
+    GROUP BY 1, 2, 3, 4),
 -- CloudTrail data events per table and window, for the tables with metrics.
 ct AS (
     SELECT t.name, t.account_id, t.region, unixepoch(e.event_time) / 300 * 300 AS bucket,
