@@ -134,20 +134,10 @@ struct LogFileName {
     init?(key: String) {
         let file = key.split(separator: "/").last.map(String.init) ?? ""
         let parts = file.split(separator: "_").map(String.init)
-        guard parts.count >= 5, parts[1] == "CloudTrail", let t = Self.basicTime(parts[3]) else { return nil }
+        // The delivery time is ISO 8601 basic (`YYYYMMDDTHHMMZ`), which Timestamp reads.
+        guard parts.count >= 5, parts[1] == "CloudTrail", let t = Timestamp.epochSeconds(parts[3]) else { return nil }
         account = parts[0]
         region = parts[2]
         seconds = t
-    }
-
-    /// `YYYYMMDDTHHMMZ` or `YYYYMMDDTHHMMSSZ` as epoch seconds.
-    static func basicTime(_ s: String) -> Int64? {
-        let b = Array(s.utf8)
-        guard b.count == 14 || b.count == 16, b[8] == UInt8(ascii: "T"), b.last == UInt8(ascii: "Z"),
-              b.enumerated().allSatisfy({ $0.offset == 8 || $0.offset == b.count - 1 || ($0.element >= 48 && $0.element <= 57) }) else { return nil }
-        let t = String(decoding: b, as: UTF8.self)
-        func part(_ from: Int, _ length: Int) -> String { String(t.dropFirst(from).prefix(length)) }
-        let secs = b.count == 16 ? part(13, 2) : "00"
-        return Timestamp.epochSeconds("\(part(0, 4))-\(part(4, 2))-\(part(6, 2))T\(part(9, 2)):\(part(11, 2)):\(secs)Z")
     }
 }

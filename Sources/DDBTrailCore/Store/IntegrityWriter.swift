@@ -35,10 +35,8 @@ enum IntegrityWriter {
         }
     }
 
-    /// A validity time as UTC text: the CLI prints epoch seconds, SDKs ISO 8601.
+    /// A validity time as UTC text (the CLI prints epoch seconds, SDKs ISO 8601), or as written.
     static func time(_ value: JSON?) -> String? {
-        guard let value, let text = value.scalarText else { return nil }
-        if let seconds = Double(text) { return Timestamp.format(epochSeconds: Int64(seconds.rounded(.down))) }
-        return Timestamp.normalise(text) ?? text
+        Timestamp.normalise(value) ?? value?.scalarText
     }
 }
