@@ -22,7 +22,6 @@ public enum IdentityResolver {
     /// (release build; there each session key is named by ~500 synthetic grants, genuine keys by
     /// one or two). Use `chain(_:accessKeyId:)` for the links themselves.
     public static func origin(_ db: Database, accessKeyId: String) throws -> Origin? {
-        try requireIdentityTables(db)
         var walk = Walk(db: db, subject: accessKeyId, detailed: false)
         return try walk.run()?.origin
     }
@@ -31,7 +30,6 @@ public enum IdentityResolver {
     /// session link cites the session's earliest call, which reads all calls made with the key
     /// (`origin` cites none and reads one).
     public static func chain(_ db: Database, accessKeyId: String) throws -> CredentialChain? {
-        try requireIdentityTables(db)
         var walk = Walk(db: db, subject: accessKeyId, detailed: true)
         return try walk.run()
     }
@@ -40,7 +38,6 @@ public enum IdentityResolver {
     /// source identity or Identity Center user id), the identities their keys obtained through
     /// STS, and the chain of every matched key. Throws when nothing matches.
     public static func resolve(_ db: Database, who: String) throws -> Resolution {
-        try requireIdentityTables(db)
         let matched = try identities(db, who: who, relation: "match", how: nil)
         if matched.isEmpty {
             throw QueryError("nothing in the case matches '\(who)': give an ARN, an access key id (AKIA…/ASIA…), a principal id, or a user, role or session name")
@@ -79,15 +76,6 @@ public enum IdentityResolver {
                      identityCenterUser: r.text("identity_center_user"), invokedBy: r.text("invoked_by"),
                      identityProvider: r.text("identity_provider"), events: Int(r["events"]?.int64Value ?? 0),
                      firstSeen: r.text("first_seen"), lastSeen: r.text("last_seen"))
-        }
-    }
-
-    /// Query commands open cases read-only, so a case made before migration 003 cannot gain the
-    /// tables here: say how to get them.
-    static func requireIdentityTables(_ db: Database) throws {
-        let tables = try db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('credential_grants', 'console_logins')")
-        if tables.int64Value != 2 {
-            throw QueryError("\(db.path): this case predates identity resolution; run `ddbtrail import --db \(db.path)` with any evidence path once (already imported files are skipped) to derive it")
         }
     }
 

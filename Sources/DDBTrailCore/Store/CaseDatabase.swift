@@ -83,6 +83,11 @@ public enum CaseDatabase {
         if version > schemaVersion {
             throw NotACase(description: "\(path): case database schema version \(version) is newer than this ddbtrail (\(schemaVersion))")
         }
+        // Queries may name any table of the current schema; a query command cannot migrate (it
+        // opens the case read-only), an import does.
+        if version < schemaVersion {
+            throw NotACase(description: "\(path): case database schema version \(version) is older than this ddbtrail (\(schemaVersion)): re-run `ddbtrail import --db \(path)` on any of its evidence (files already in the case are skipped), which brings it up to date")
+        }
         try defineFunctions(db)
         return db
     }
