@@ -4,8 +4,10 @@
 -- kind: detection
 -- columns: rule, severity, title, principal_arn, access_key_id, table, window_start, window_end, detail, error_code, evidence_event_ids, drill_down
 -- json-columns: evidence_event_ids
-WITH calls AS (
-    SELECT DISTINCT r.event_id AS id FROM table_references r),
+-- Each record is read once (event_record), by the CTEs that select the few calls concerned.
+WITH calls AS MATERIALIZED (
+    SELECT e.*, event_record(e.id) AS raw FROM events e
+    WHERE e.id IN (SELECT event_id FROM table_references) AND e.event_source = 'dynamodb.amazonaws.com'),
 classified AS (
     SELECT e.*, json_extract(e.raw, '$.requestParameters') AS request,
            CASE
@@ -38,22 +40,23 @@ classified AS (
              WHEN e.event_name IN ('EnableKinesisStreamingDestination', 'UpdateKinesisStreamingDestination')
                THEN 'kinesis-destination-changed|medium|Kinesis streaming destination ' || CASE e.event_name WHEN 'EnableKinesisStreamingDestination' THEN 'enabled' ELSE 'updated' END
            END AS verdict
-    FROM calls c JOIN events e ON e.id = c.id
-    WHERE e.event_source = 'dynamodb.amazonaws.com'),
+    FROM calls e),
+kms_calls AS MATERIALIZED (
+    SELECT e.*, event_record(e.id) AS raw FROM events e WHERE e.event_source = 'kms.amazonaws.com'),
 kms AS MATERIALIZED (
     SELECT e.id, e.event_name, e.raw,
            (SELECT coalesce(json_extract(r.value, '$.ARN'), json_extract(r.value, '$.arn')) FROM json_each(e.raw, '$.resources') r
              WHERE coalesce(json_extract(r.value, '$.ARN'), json_extract(r.value, '$.arn')) LIKE 'arn:%:kms:%:key/%' LIMIT 1) AS key_arn,
            json_extract(e.raw, '$.requestParameters.keyId') AS key_ref
-    FROM events e WHERE e.event_source = 'kms.amazonaws.com'),
+    FROM kms_calls e),
 sse_keys AS (
     SELECT DISTINCT t.name AS table_name,
            coalesce(json_extract(e.raw, '$.responseElements.tableDescription.sSEDescription.kMSMasterKeyArn'),
                     json_extract(e.raw, '$.requestParameters.sSESpecification.kMSMasterKeyId'),
                     json_extract(e.raw, '$.requestParameters.SSESpecification.KMSMasterKeyId')) AS key_ref
-    FROM events e JOIN table_references r ON r.event_id = e.id AND r.role NOT LIKE 'source%' AND r.role <> 'backupArn'
+    FROM calls e JOIN table_references r ON r.event_id = e.id AND r.role NOT LIKE 'source%' AND r.role <> 'backupArn'
     JOIN ddb_tables t ON t.id = r.table_id
-    WHERE e.event_source = 'dynamodb.amazonaws.com' AND e.event_name IN ('CreateTable', 'UpdateTable')),
+    WHERE e.event_name IN ('CreateTable', 'UpdateTable')),
 -- Keys tied to a table: by the encryption context of KMS calls, or by the table's SSE settings
 -- (a key id or alias resolved to the key ARN through KMS calls naming it).
 kms_tables AS (
@@ -78,7 +81,7 @@ findings AS (
                              WHEN 'DisableKeyRotation' THEN 'high|KMS key rotation disabled'
                              ELSE 'medium|KMS key policy replaced' END || ' (' || k.key_arn || ')',
            (SELECT group_concat(table_name, ', ') FROM (SELECT DISTINCT x.table_name FROM kms_tables x WHERE x.key_arn = k.key_arn ORDER BY 1))
-    FROM kms k JOIN events e ON e.id = k.id
+    FROM kms k JOIN kms_calls e ON e.id = k.id
     WHERE k.event_name IN ('DisableKey', 'ScheduleKeyDeletion', 'DisableKeyRotation', 'PutKeyPolicy')
       AND k.key_arn IN (SELECT key_arn FROM kms_tables))
 SELECT f.rule,

@@ -18,14 +18,15 @@ WITH reads AS (
     WHERE a.operation IN ('GetItem', 'Get', 'SELECT', 'Query', 'Scan') AND e.error_code IS NULL),
 scan_days AS (
     SELECT DISTINCT table_id, actor, substr(event_time, 1, 10) AS day FROM reads WHERE operation = 'Scan'),
+scan_calls AS MATERIALIZED (
+    SELECT r.*, event_record(r.id) AS raw FROM reads r WHERE r.operation = 'Scan'),
 scans AS (
     SELECT r.principal_id, r.actor, r.table_id, r.bucket, count(*) AS calls,
-           count(DISTINCT json_extract(e.raw, '$.requestParameters.segment')) AS segments,
-           max(json_extract(e.raw, '$.requestParameters.totalSegments')) AS total_segments,
+           count(DISTINCT json_extract(r.raw, '$.requestParameters.segment')) AS segments,
+           max(json_extract(r.raw, '$.requestParameters.totalSegments')) AS total_segments,
            min(r.event_time) AS first_time, max(r.event_time) AS last_time,
            json_group_array(DISTINCT r.event_id) AS ids
-    FROM reads r JOIN events e ON e.id = r.id
-    WHERE r.operation = 'Scan'
+    FROM scan_calls r
     GROUP BY r.principal_id, r.table_id, r.bucket),
 volume AS (
     SELECT principal_id, actor, table_id, bucket, count(*) AS n,
@@ -46,8 +47,8 @@ exports AS (
     SELECT e.*, json_extract(e.raw, '$.requestParameters.s3Bucket') AS bucket_name,
            json_extract(e.raw, '$.requestParameters.s3BucketOwner') AS bucket_owner,
            (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT t.name FROM table_references r JOIN ddb_tables t ON t.id = r.table_id WHERE r.event_id = e.id ORDER BY t.name)) AS table_names
-    FROM events e
-    WHERE e.id IN (SELECT event_id FROM table_references) AND e.event_name = 'ExportTableToPointInTime')
+    FROM (SELECT e.*, event_record(e.id) AS raw FROM events e
+          WHERE e.id IN (SELECT event_id FROM table_references) AND e.event_name = 'ExportTableToPointInTime') e)
 SELECT 'unusual-scan' AS rule, 'high' AS severity,
        'Scan of ' || t.name || ', which is not normally scanned' AS title,
        p.arn AS principal_arn, p.access_key_id, t.name AS "table",

@@ -1,17 +1,14 @@
 -- name: identity-credential-grants
 -- title: Credentials issued by STS calls
--- description: Every successful STS call that issued credentials (AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity, GetFederationToken, GetSessionToken, AssumeRoot), read from the stored record: the key it issued, as whom, to which caller, and the SAML or web identity behind it. Imports store these rows in credential_grants; this query reads them straight from events.raw.
+-- description: Every successful STS call that issued credentials (AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity, GetFederationToken, GetSessionToken, AssumeRoot), read from the stored record: the key it issued, as whom, to which caller, and the SAML or web identity behind it. Imports store these rows in credential_grants; this query reads them straight from the records (event_record).
 -- kind: internal
 -- param: after integer  Only events with a larger events.id (0 for all)
 -- columns: event_id, kind, issued_at, access_key_id, issued_arn, issued_principal_id, role_arn, session_name, source_identity, expiration, mfa_serial_number, caller_principal_id, caller_access_key_id, invoked_by, subject, subject_type, provider, issuer, audience
 -- The IN term on event_source repeats the WHERE of the partial index events_by_identity_call word
 -- for word, so only STS and sign-in events are read. MATERIALIZED keeps each record parsed once
 -- into its three parts instead of once per column.
-WITH calls AS MATERIALIZED (
-    SELECT e.id, e.event_name, e.event_time, e.principal_id, e.source_ip, e.recipient_account_id,
-           e.raw -> '$.userIdentity' AS who,
-           e.raw -> '$.requestParameters' AS request,
-           e.raw -> '$.responseElements' AS response
+WITH records AS MATERIALIZED (
+    SELECT e.id, e.event_name, e.event_time, e.principal_id, e.source_ip, e.recipient_account_id, event_record(e.id) AS raw
     FROM events e
     WHERE e.event_source IN ('sts.amazonaws.com', 'signin.amazonaws.com')
       AND e.event_source = 'sts.amazonaws.com'
@@ -19,7 +16,14 @@ WITH calls AS MATERIALIZED (
                            'GetFederationToken', 'GetSessionToken', 'AssumeRoot')
       AND e.id > :after
       AND e.error_code IS NULL
-      AND json_valid(e.raw)
+),
+calls AS MATERIALIZED (
+    SELECT e.id, e.event_name, e.event_time, e.principal_id, e.source_ip, e.recipient_account_id,
+           e.raw -> '$.userIdentity' AS who,
+           e.raw -> '$.requestParameters' AS request,
+           e.raw -> '$.responseElements' AS response
+    FROM records e
+    WHERE json_valid(e.raw)
 )
 SELECT c.id AS event_id,
        c.event_name AS kind,

@@ -17,7 +17,7 @@ WITH keyed AS MATERIALIZED (
     SELECT k.*, e.event_id AS first_event_id, e.user_agent,
            CASE WHEN json_valid(e.raw) THEN e.raw -> '$.userIdentity' END AS u,
            CASE WHEN json_valid(e.raw) THEN e.raw ->> '$.sessionCredentialFromConsole' END AS console
-    FROM keyed k JOIN events e ON e.id = k.first_row
+    FROM keyed k JOIN (SELECT e.*, event_record(e.id) AS raw FROM keyed k2 JOIN events e ON e.id = k2.first_row) e ON e.id = k.first_row
 )
 SELECT f.id AS principal_row, f.type, f.arn, f.account_id, f.principal_id, f.user_name, f.role_name, f.session_name,
        f.session_issuer_arn,

@@ -5,7 +5,13 @@
 -- param: table text = ''  Table name (empty: every table)
 -- columns: table, account, region, key_arn, tied_by, rotation, event_name, principal_arn, access_key_id, calls, failed, first_seen, last_seen
 -- table-columns: table, key_arn, rotation, event_name, principal_arn, calls, first_seen, last_seen
-WITH kms AS MATERIALIZED (
+-- Each record is read once (event_record), by the CTEs that select the calls concerned.
+WITH kms_calls AS MATERIALIZED (
+    SELECT e.*, event_record(e.id) AS raw FROM events e WHERE e.event_source = 'kms.amazonaws.com'),
+sse_calls AS MATERIALIZED (
+    SELECT e.*, event_record(e.id) AS raw FROM events e WHERE e.event_source = 'dynamodb.amazonaws.com'
+       AND e.event_name IN ('CreateTable', 'UpdateTable', 'RestoreTableFromBackup', 'RestoreTableToPointInTime')),
+kms AS MATERIALIZED (
     SELECT e.id, e.event_time, e.event_name, e.error_code, e.principal_id, e.aws_region, e.recipient_account_id,
            (SELECT coalesce(json_extract(r.value, '$.ARN'), json_extract(r.value, '$.arn'))
               FROM json_each(e.raw, '$.resources') r
@@ -22,7 +28,7 @@ WITH kms AS MATERIALIZED (
                     json_extract(e.raw, '$.requestParameters.constraints.encryptionContextSubset."aws:dynamodb:subscriberId"'),
                     json_extract(e.raw, '$.requestParameters.constraints.encryptionContextEquals."aws:dynamodb:subscriberId"'),
                     e.recipient_account_id) AS account
-    FROM events e WHERE e.event_source = 'kms.amazonaws.com'),
+    FROM kms_calls e),
 -- Aliases (alias/NAME, however they were written) and the key ARNs calls naming them resolved to.
 aliases AS (
     SELECT DISTINCT substr(key_ref, instr(key_ref, 'alias/')) AS alias, resource_key AS key_arn
@@ -36,12 +42,11 @@ sse AS (
                     json_extract(e.raw, '$.responseElements.tableDescription.sseDescription.kmsMasterKeyArn'),
                     json_extract(s.spec, '$.kMSMasterKeyId'), json_extract(s.spec, '$.KMSMasterKeyId'), json_extract(s.spec, '$.kmsMasterKeyId'),
                     'alias/aws/dynamodb') AS key_ref
-    FROM events e
+    FROM sse_calls e
     JOIN (SELECT e2.id, coalesce(json_extract(e2.raw, '$.requestParameters.sSESpecification'), json_extract(e2.raw, '$.requestParameters.SSESpecification'),
                                  json_extract(e2.raw, '$.requestParameters.sseSpecification'), json_extract(e2.raw, '$.requestParameters.sSESpecificationOverride'),
                                  json_extract(e2.raw, '$.requestParameters.SSESpecificationOverride')) AS spec
-          FROM events e2 WHERE e2.event_source = 'dynamodb.amazonaws.com'
-           AND e2.event_name IN ('CreateTable', 'UpdateTable', 'RestoreTableFromBackup', 'RestoreTableToPointInTime')) s ON s.id = e.id
+          FROM sse_calls e2) s ON s.id = e.id
     JOIN table_references r ON r.event_id = e.id AND r.role NOT LIKE 'source%' AND r.role <> 'backupArn'
     JOIN ddb_tables t ON t.id = r.table_id
     WHERE s.spec IS NOT NULL

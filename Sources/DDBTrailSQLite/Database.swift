@@ -116,6 +116,32 @@ public final class Database {
         if rc != SQLITE_OK { throw error(rc, sql: nil) }
     }
 
+    /// Defines an SQL function of one integer argument returning text, written in Swift; it may
+    /// read this connection. NULL in, or `body` returning nil, gives NULL; a thrown error is the
+    /// statement's error.
+    public func defineFunction(_ name: String, integer body: @escaping (Int64) throws -> [UInt8]?) throws {
+        final class Box { let body: (Int64) throws -> [UInt8]?; init(_ body: @escaping (Int64) throws -> [UInt8]?) { self.body = body } }
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        let rc = sqlite3_create_function_v2(handle, name, 1, SQLITE_UTF8, box, { context, _, arguments in
+            let body = Unmanaged<Box>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue().body
+            guard let argument = arguments?[0], sqlite3_value_type(argument) != SQLITE_NULL else { sqlite3_result_null(context); return }
+            do {
+                guard let output = try body(sqlite3_value_int64(argument)) else { sqlite3_result_null(context); return }
+                output.withUnsafeBufferPointer { b in
+                    // A zero-length result needs a non-NULL pointer to be '' rather than NULL.
+                    let empty: [CChar] = [0]
+                    if b.isEmpty { empty.withUnsafeBufferPointer { sqlite3_result_text(context, $0.baseAddress, 0, ddbtrail_sqlite_transient()) } }
+                    else { b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
+                        sqlite3_result_text(context, $0, Int32(b.count), ddbtrail_sqlite_transient()) } }
+                }
+            } catch {
+                let message = "\(error)"
+                sqlite3_result_error(context, message, Int32(message.utf8.count))
+            }
+        }, nil, nil, { box in box.map { Unmanaged<AnyObject>.fromOpaque($0).release() } })
+        if rc != SQLITE_OK { throw error(rc, sql: nil) }
+    }
+
     /// Runs one or more statements with no parameters and no results.
     public func execute(_ sql: String) throws {
         var errmsg: UnsafeMutablePointer<CChar>?

@@ -94,7 +94,7 @@ import Testing
 
         // The cited records are the stored ones, byte for byte, and include every finding's evidence.
         for (file, table, key) in [("cloudtrail", "events", "event_id"), ("changes", "changes", "stream_event_id")] {
-            let stored = try CLI.run(["sql", "--db", dir + "/ddbtrail-demo.db", "--format", "jsonl", "SELECT \(key), raw FROM \(table) ORDER BY id"])
+            let stored = try CLI.run(["sql", "--db", dir + "/ddbtrail-demo.db", "--format", "jsonl", "SELECT \(key), \(table == "events" ? "event_record" : "change_record")(id) AS raw FROM \(table) ORDER BY id"])
             var raw: [String: String] = [:]
             for row in stored.out.split(separator: "\n") {
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any])

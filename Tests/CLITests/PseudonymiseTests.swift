@@ -83,7 +83,7 @@ import Testing
             let r = try CLI.run(["bundle", "create", dir + "/" + name, "--db", dir + "/ddbtrail-demo.db", "--pseudonymise", dir + "/" + key,
                                  "--command", "item --table Orders --key customerId=C-1001 --key orderId=O-77",
                                  "--command", "detect", "--command", "principal AKIA3XKQ7PZ2SVCREPTQ",
-                                 "--command", "sql 'SELECT raw FROM changes'"])
+                                 "--command", "sql 'SELECT change_record(id) AS raw FROM changes'"])
             #expect(r.status == 0, "\(r.err)")
             var files: [String: String] = [:]
             let root = dir + "/" + name

@@ -175,8 +175,8 @@ struct ImportedAttackCase: Sendable {
         #expect(try c.count("""
             SELECT count(*) FROM events e JOIN principals p ON p.id = e.principal_id
             WHERE e.event_name = 'AssumeRole' AND p.access_key_id = ? AND p.arn = ?
-              AND json_extract(e.raw, '$.responseElements.credentials.accessKeyId') = ?
-              AND json_extract(e.raw, '$.requestParameters.roleArn') = ?
+              AND json_extract(event_record(e.id), '$.responseElements.credentials.accessKeyId') = ?
+              AND json_extract(event_record(e.id), '$.requestParameters.roleArn') = ?
             """, [.string(truth.leakedAccessKeyId), .string(truth.userArn), .string(truth.sessionAccessKeyId), .string(truth.roleArn)]) == 1)
         // The steps are what the script says.
         let names = { (step: String) throws -> [String] in
@@ -196,7 +196,7 @@ struct ImportedAttackCase: Sendable {
         // Scan: 4 parallel segments, each over several pages.
         let (scanMarks, scanValues) = ImportedAttackCase.list(truth.step("scan")!.eventIDs)
         let segments = try c.rows("""
-            SELECT json_extract(raw, '$.requestParameters.segment'), count(*), max(json_extract(raw, '$.requestParameters.totalSegments'))
+            SELECT json_extract(event_record(id), '$.requestParameters.segment'), count(*), max(json_extract(event_record(id), '$.requestParameters.totalSegments'))
             FROM events WHERE event_id IN (\(scanMarks)) GROUP BY 1 ORDER BY 1
             """, scanValues)
         #expect(segments.map { $0[0].int64Value } == [0, 1, 2, 3])
@@ -209,8 +209,8 @@ struct ImportedAttackCase: Sendable {
             """, deleteValues) == 265)
         // Export to a bucket of another account.
         let export = try c.rows("""
-            SELECT json_extract(raw, '$.requestParameters.s3Bucket'), json_extract(raw, '$.requestParameters.s3BucketOwner'),
-                   json_extract(raw, '$.requestParameters.exportFormat'), json_extract(raw, '$.responseElements.exportDescription.exportArn')
+            SELECT json_extract(event_record(id), '$.requestParameters.s3Bucket'), json_extract(event_record(id), '$.requestParameters.s3BucketOwner'),
+                   json_extract(event_record(id), '$.requestParameters.exportFormat'), json_extract(event_record(id), '$.responseElements.exportDescription.exportArn')
             FROM events WHERE event_id = ?
             """, [.string(truth.step("export")!.eventIDs[0])])
         #expect(export.first?[0].stringValue == AttackCase.exportBucket)
@@ -281,7 +281,7 @@ struct ImportedAttackCase: Sendable {
         let codes = Set(try c.rows("SELECT DISTINCT error_code FROM events WHERE error_code IS NOT NULL").compactMap { $0[0].stringValue })
         #expect(codes == ["ConditionalCheckFailedException", "ProvisionedThroughputExceededException"])
         let conditional = try c.count("""
-            SELECT count(*) FROM events WHERE json_extract(raw, '$.requestParameters.conditionExpression') IS NOT NULL
+            SELECT count(*) FROM events WHERE json_extract(event_record(id), '$.requestParameters.conditionExpression') IS NOT NULL
               AND (error_code IS NULL OR error_code = 'ConditionalCheckFailedException')
             """)
         let failed = try c.count("SELECT count(*) FROM events WHERE error_code = 'ConditionalCheckFailedException'")
@@ -319,7 +319,7 @@ struct ImportedAttackCase: Sendable {
         // owner always calls from the same place with the same client.
         #expect(try c.count("""
             SELECT count(*) FROM events e JOIN principals p ON p.id = e.principal_id
-            WHERE (p.role_name = 'ops-maintenance' OR json_extract(e.raw, '$.requestParameters.roleArn') = ?) AND e.event_time < ?
+            WHERE (p.role_name = 'ops-maintenance' OR json_extract(event_record(e.id), '$.requestParameters.roleArn') = ?) AND e.event_time < ?
             """, [.string(c.truth.roleArn), .string(reconStart)]) == 0)
         #expect(try c.count("""
             SELECT count(DISTINCT e.source_ip || e.user_agent) FROM events e JOIN principals p ON p.id = e.principal_id
@@ -333,7 +333,7 @@ struct ImportedAttackCase: Sendable {
         #expect(try c.count("""
             SELECT count(DISTINCT p.access_key_id) FROM events e JOIN principals p ON p.id = e.principal_id
             WHERE p.access_key_id LIKE 'ASIA%' AND p.access_key_id NOT IN (
-              SELECT json_extract(raw, '$.responseElements.credentials.accessKeyId') FROM events
+              SELECT json_extract(event_record(id), '$.responseElements.credentials.accessKeyId') FROM events
               WHERE event_name IN ('AssumeRole', 'AssumeRoleWithSAML') AND error_code IS NULL)
             """) == 0)
         // Working days only for the administrator (2026-11-14 and 15 are a weekend).

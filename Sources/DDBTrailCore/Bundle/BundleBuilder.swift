@@ -70,7 +70,7 @@ public enum BundleBuilder {
             manifest.cloudTrailRecords = written.events
             manifest.changeRecords = written.changes
             if request.includeEvidenceFiles {
-                manifest.evidenceFiles = try copyEvidence(written.files, into: partial, casePath: request.casePath)
+                manifest.evidenceFiles = try copyEvidence(written.files, into: partial, casePath: request.casePath, db: db)
             }
             try BundleFiles.writeFile(Array(BundleReadme.text(manifest).utf8), to: partial + "/README.txt")
             for path in try BundleFiles.walk(partial) {
@@ -150,13 +150,29 @@ public enum BundleBuilder {
 
     /// Copies the files the records came from into `evidence/`, checking each against its SHA-256
     /// in the case. A relative path is looked up from the current folder, then from the case's.
-    static func copyEvidence(_ files: [BundleRecords.SourceFile], into partial: String, casePath: String) throws -> [BundleManifest.EvidenceFile] {
+    /// Writes each file the cited records came from: from the case's own copy when it keeps one,
+    /// else copied from where it was imported (and checked against the SHA-256 the case holds).
+    static func copyEvidence(_ files: [BundleRecords.SourceFile], into partial: String, casePath: String, db: Database) throws -> [BundleManifest.EvidenceFile] {
         guard !files.isEmpty else { return [] }
         try BundleFiles.makeDirectory(partial + "/evidence")
         let caseFolder = casePath.contains("/") ? String(casePath[..<casePath.lastIndex(of: "/")!]) : "."
         let width = max(2, String(files.count).count)
         var copied: [BundleManifest.EvidenceFile] = []
+        let stored = StoredFiles(db: db)
         for (index, file) in files.enumerated() {
+            let number = String(index + 1)
+            let name = String(repeating: "0", count: width - number.count) + number + "-" + (file.path.split(separator: "/").last.map(String.init) ?? "file")
+            let relative = "evidence/" + name
+            let sink = try FileOutputSink(path: partial + "/" + relative)
+            if let sha256 = try stored.evidenceFile(fileID: file.id, { bytes in bytes.withUnsafeBufferPointer { sink.write(utf8: $0) } }) {
+                try sink.close()
+                guard sha256 == file.sha256 else {
+                    throw BundleError.failure("the case's copy of evidence file \(file.path) does not hash to the SHA-256 it was imported with (\(sha256), the case has \(file.sha256 ?? "none"))")
+                }
+                copied.append(BundleManifest.EvidenceFile(path: relative, sourceFile: file.path, sha256: sha256))
+                continue
+            }
+            try sink.close()
             guard file.path != "-" else {
                 throw BundleError.failure("a cited record was read from standard input; it has no file to include (leave out --include-evidence-files)")
             }
@@ -167,9 +183,6 @@ public enum BundleBuilder {
             guard BundleFiles.kind(source) == .file else {
                 throw BundleError.failure("evidence file \(file.path) is not there any more (cited records came from it)")
             }
-            let number = String(index + 1)
-            let name = String(repeating: "0", count: width - number.count) + number + "-" + (file.path.split(separator: "/").last.map(String.init) ?? "file")
-            let relative = "evidence/" + name
             let found = try BundleFiles.copy(source, to: partial + "/" + relative)
             guard found.sha256 == file.sha256 else {
                 throw BundleError.failure("evidence file \(file.path) changed since it was imported: SHA-256 \(found.sha256), the case has \(file.sha256 ?? "none")")

@@ -65,7 +65,7 @@ struct BundleRecords {
             // One pass over the table: neither id column has an index.
             let statement = try db.prepare("""
                 SELECT r.\(idColumn), f.path, f.sha256, f.content_sha256, r.record_index, r.record_offset, r.record_length,
-                       r.record_line, f.integrity, r.raw, f.id
+                       r.record_line, f.integrity, \(table == "events" ? "event_record" : "change_record")(r.id), f.id
                   FROM \(table) r JOIN source_files f ON f.id = r.source_file_id
                  WHERE r.\(idColumn) IN (SELECT value FROM json_each(?1))
                  ORDER BY r.id

@@ -18,12 +18,17 @@ struct FileEnding: Sendable {
     /// Damage found after the last element (e.g. a gzip stream ending early).
     var damage: String?
     var sniffReason: String?
+    /// The last of the stored copy, and how it is encoded (nil: the file is not kept).
+    var stored: StoredPiece?
+    var storedEncoding: StoredEncoding?
 }
 
 enum ReadingMessage: @unchecked Sendable {
     case alreadyImported(index: Int, path: String, sha256: String, requestSHA256: String?)
     case begin(index: Int, path: String, sha256: String?, requestSHA256: String?, opening: FileOpening)
     case items([PreparedItem])
+    /// Stored bytes and access points of the current file, sent before the records they hold.
+    case stored(StoredPiece)
     case end(FileEnding)
 }
 
@@ -82,7 +87,13 @@ struct FileReading {
         func end(_ source: ByteSource?, sniffReason: String? = nil) -> Bool {
             var ending = FileEnding(sniffReason: sniffReason)
             if let source {
+                // Only files a reader took are kept.
+                if sniffReason == nil { source.copy.discard() }
                 let hashes = try? source.finishHashes()
+                if source.copy.keeping {
+                    ending.stored = source.drainStored()
+                    ending.storedEncoding = source.copy.encoding
+                }
                 ending.storedSize = source.storedSize
                 ending.contentSize = source.contentSize
                 ending.storedSHA256 = hashes?.stored
@@ -132,7 +143,7 @@ struct FileReading {
                 batch.append(prepared)
                 if case .element(let element) = item { bytes += element.bytes.count }
                 if batch.count == Self.batchSize || bytes >= Self.batchBytes {
-                    guard queue.put(.items(batch)) else { return false }
+                    guard sendStored(source), queue.put(.items(batch)) else { return false }
                     batch.removeAll(keepingCapacity: true)
                     bytes = 0
                     share = queue.consumerIsBehind
@@ -142,7 +153,13 @@ struct FileReading {
             // A read error ends this file, not the import.
             batch.append(.damage(offset: source.contentSize, message: "read error: \(error); the rest of the file was not read"))
         }
-        if !batch.isEmpty, !queue.put(.items(batch)) { return false }
+        if !batch.isEmpty, !(sendStored(source) && queue.put(.items(batch))) { return false }
         return end(source, sniffReason: reason)
+    }
+
+    /// Sends what was stored of the file since the last batch, ahead of the records it holds.
+    private func sendStored(_ source: ByteSource) -> Bool {
+        let piece = source.drainStored()
+        return piece.isEmpty || queue.put(.stored(piece))
     }
 }

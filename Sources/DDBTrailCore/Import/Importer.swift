@@ -108,9 +108,13 @@ public final class Importer {
                     current = file
                     // Freed on whichever thread has time to spare: here when the reader is behind.
                     if queue.consumerIsBehind { queue.giveBack(message) }
+                case .stored(let piece):
+                    guard let file = current else { continue }
+                    try store.files.write(piece, fileID: file.fileID)
                 case .end(let ending):
                     guard var file = current else { continue }
                     try storePending(fileID: file.fileID, summary: &file.summary)
+                    if let piece = ending.stored { try store.files.write(piece, fileID: file.fileID) }
                     try endFile(fileID: file.fileID, summary: &file.summary, ending: ending)
                     report.files.append(file.summary)
                     observer?.progress(records: records, bytes: bytes)
@@ -174,6 +178,7 @@ public final class Importer {
             fileID = row[0].int64Value!
             try db.run("UPDATE source_files SET records_read = 0, records_imported = 0, records_duplicate = 0, records_rejected = 0 WHERE id = ?", [.integer(fileID)])
             try db.run("DELETE FROM import_errors WHERE source_file_id = ?", [.integer(fileID)])
+            try store.files.forget(fileID: fileID)
         } else {
             try db.run("INSERT INTO source_files(path, sha256, request_sha256, compression, status, import_started_at) VALUES (?, ?, ?, 'none', 'importing', ?)",
                        [.string(path), .optional(sha256), .optional(requestSHA256), .string(Self.now())])
@@ -219,10 +224,10 @@ public final class Importer {
         try updateCounts(fileID, s)
         try db.run("""
             UPDATE source_files SET size = ?, sha256 = coalesce(sha256, ?), content_sha256 = ?, content_size = ?, compression = ?,
-              status = ?, status_detail = ?, import_finished_at = ? WHERE id = ?
+              status = ?, status_detail = ?, stored = ?, import_finished_at = ? WHERE id = ?
             """, [.optional(ending.storedSize), .optional(ending.storedSHA256), .optional(ending.contentSHA256),
                   .optional(ending.contentSize), .string(ending.gzip ? "gzip" : "none"), .string(s.status.rawValue),
-                  .optional(s.detail), .string(Self.now()), .integer(fileID)])
+                  .optional(s.detail), .optional(ending.storedEncoding?.rawValue), .string(Self.now()), .integer(fileID)])
     }
 
     private func updateCounts(_ fileID: Int64, _ s: FileSummary) throws {

@@ -29,6 +29,13 @@ final class ByteSource {
     private let storedHash = SHA256Hasher()
     private let contentHash = SHA256Hasher()
     private(set) var isGzip = false
+    /// The copy of this input the case keeps (`StoredCopy`), gathered as it is read.
+    private(set) var copy: StoredCopy!
+    /// Decompressed bytes produced so far, the content offset of the last access point, and
+    /// the last `StoredCopy.windowSize` bytes produced (gzip input).
+    private var inflated: Int64 = 0
+    private var lastPoint: Int64 = 0
+    private var window: [UInt8] = []
     // zlib's state points back at its z_stream and checks that on every call, so the stream lives
     // at a fixed heap address rather than inline, where Swift could pass zlib a temporary copy.
     private let stream: UnsafeMutablePointer<z_stream> = {
@@ -62,8 +69,14 @@ final class ByteSource {
         try fillRaw()
         if rawEnd - rawStart >= 2, raw[rawStart] == 0x1f, raw[rawStart + 1] == 0x8b {
             isGzip = true
-            raw.withUnsafeBytes { storedHash.update($0.baseAddress! + rawStart, count: rawEnd - rawStart) }
+            copy = StoredCopy(encoding: .asDelivered)
+            raw.withUnsafeBytes {
+                storedHash.update($0.baseAddress! + rawStart, count: rawEnd - rawStart)
+                copy.appendStored(UnsafeRawBufferPointer(rebasing: $0[rawStart..<rawEnd]))
+            }
             try startInflate()
+        } else {
+            copy = StoredCopy(encoding: .deflated)
         }
     }
 
@@ -97,7 +110,10 @@ final class ByteSource {
                 throw InputDamage(message: "read error: \(String(cString: strerror(errno)))")
             }
             if n == 0 { rawEOF = true; break }
-            if isGzip { raw.withUnsafeBytes { storedHash.update($0.baseAddress! + rawEnd, count: n) } }
+            if isGzip { raw.withUnsafeBytes {
+                storedHash.update($0.baseAddress! + rawEnd, count: n)
+                copy.appendStored(UnsafeRawBufferPointer(rebasing: $0[rawEnd..<rawEnd + n]))
+            } }
             rawEnd += n
             storedSize += Int64(n)
         }
@@ -113,6 +129,7 @@ final class ByteSource {
             if rawStart == rawEnd { try fillRaw() }
             let n = min(maximum, rawEnd - rawStart)
             buffer.append(contentsOf: raw[rawStart..<rawStart + n])
+            raw.withUnsafeBytes { copy.appendContent(UnsafeRawBufferPointer(rebasing: $0[rawStart..<rawStart + n])) }
             rawStart += n
             produced = n
         }
@@ -126,6 +143,20 @@ final class ByteSource {
 
     /// Inflate output lands here first, then is appended to the caller's buffer.
     private var scratch = [UInt8](repeating: 0, count: 256 * 1024)
+
+    /// Keeps the last `StoredCopy.windowSize` bytes of what inflate produced into `scratch`.
+    private func slideWindow(_ produced: Int) {
+        let size = StoredCopy.windowSize
+        if produced >= size {
+            window = Array(scratch[(produced - size)..<produced])
+        } else {
+            window.append(contentsOf: scratch[0..<produced])
+            if window.count > size { window.removeFirst(window.count - size) }
+        }
+    }
+
+    /// Stored bytes and access points gathered since the last call.
+    func drainStored() -> StoredPiece { copy.drain() }
 
     private func inflateMore(into buffer: inout [UInt8], maximum: Int) throws -> Int {
         var produced = 0
@@ -150,19 +181,30 @@ final class ByteSource {
             }
             let available = rawEnd - rawStart
             let room = min(maximum, scratch.count)
+            // Once a span of content has passed since the last access point, inflate stops at
+            // each block boundary until one can be noted there.
+            let wantPoint = copy.keeping && inflated - lastPoint >= StoredCopy.span
             let status: Int32 = raw.withUnsafeMutableBufferPointer { input in
                 scratch.withUnsafeMutableBufferPointer { output in
                     stream.pointee.next_in = input.baseAddress! + rawStart
                     stream.pointee.avail_in = UInt32(available)
                     stream.pointee.next_out = output.baseAddress!
                     stream.pointee.avail_out = UInt32(room)
-                    return inflate(stream, Z_NO_FLUSH)
+                    return inflate(stream, wantPoint ? Z_BLOCK : Z_NO_FLUSH)
                 }
             }
             rawStart += available - Int(stream.pointee.avail_in)
             produced = room - Int(stream.pointee.avail_out)
             if produced > 0 {
                 scratch.withUnsafeBufferPointer { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<produced])) }
+                if copy.keeping { slideWindow(produced) }
+                inflated += Int64(produced)
+            }
+            let type = stream.pointee.data_type
+            if wantPoint, status == Z_OK, type & 128 != 0, type & 64 == 0 {
+                copy.addPoint(AccessPoint(contentOffset: inflated, storedOffset: storedSize - Int64(rawEnd - rawStart),
+                                          bits: type & 7, window: window))
+                lastPoint = inflated
             }
             switch status {
             case Z_OK, Z_BUF_ERROR:
@@ -196,6 +238,7 @@ final class ByteSource {
             if try read(into: &scratch, maximum: 1 << 20) == 0 { break }
         }
         while !rawEOF { rawStart = rawEnd; try fillRaw() }
+        if !isGzip { copy.finish() }
         let content = contentHash.finalizeHex()
         let stored = isGzip ? storedHash.finalizeHex() : content
         if let expected = expectedStoredSHA256, expected != stored, damage == nil {

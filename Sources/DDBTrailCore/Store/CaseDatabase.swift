@@ -54,6 +54,11 @@ public enum CaseDatabase {
         // `ddbtrail_utc(text)`: a time as UTC ISO 8601 (ISO 8601, epoch numbers and STS's Java
         // dates such as "Nov 3, 2026, 1:02:11 PM"), or the text unchanged when it is none of these.
         try db.defineFunction("ddbtrail_utc") { Timestamp.normaliseExpiration($0) ?? $0 }
+        // `event_record(events.id)`, `change_record(changes.id)`: the record's exact bytes, read
+        // from the evidence file the case keeps (or event_texts/change_texts).
+        let files = StoredFiles(db: db)
+        try db.defineFunction("event_record", integer: { try files.record(.event, id: $0) })
+        try db.defineFunction("change_record", integer: { try files.record(.change, id: $0) })
     }
 
     /// Makes an import durable: its commits ran without syncing, so one fsync of the file.

@@ -1,10 +1,17 @@
 import DDBTrailSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What every writer of evidence shares: table and principal ids, the key schemas learned so
 /// far (CloudTrail keys and change keys canonicalise the same way), storing rows deduplicated by
 /// their dedupe key with their provenance, and recording problems in `import_errors`.
 final class CaseWriter {
     let db: Database
+    /// The evidence files the case keeps, and record bytes read back from them.
+    let files: StoredFiles
     private var principalIDs: [String: Int64] = [:]
     private var tableIDs: [TableIdentity: Int64] = [:]
     /// Known key attribute types per table, for typing CloudTrail's untyped keys.
@@ -21,6 +28,7 @@ final class CaseWriter {
     enum Outcome { case imported(Int64), duplicate(Int64), conflictingCopy(Int64, reason: String), alreadyFromThisFile(Int64) }
 
     init(db: Database) throws {
+        files = StoredFiles(db: db)
         self.db = db
         lastAccessID = try db.scalar("SELECT coalesce(max(id), 0) FROM item_accesses").int64Value ?? 0
         let rows = try db.rows("""
@@ -61,13 +69,24 @@ final class CaseWriter {
 
     /// The columns every evidence row ends with, appended to a feed: source file, record index,
     /// offset, length, line, and the raw record.
-    static func appendProvenance(to feed: RowFeed, fileID: Int64, element: RawElement, raw: [UInt8]) {
+    static func appendProvenance(to feed: RowFeed, fileID: Int64, element: RawElement) {
         feed.append(fileID)
         feed.append(Int64(element.index))
         feed.append(element.offset)
         feed.append(Int64(element.bytes.count))
         feed.append(element.line.map(Int64.init))
-        feed.append(text: raw)
+    }
+
+    /// Whether a record's bytes are its element's, which the stored file holds at the element's
+    /// place; else (a record unwrapped from its element) its text is stored on its own.
+    static func isWholeElement(_ raw: [UInt8], _ element: RawElement) -> Bool {
+        raw.count == element.bytes.count
+            && (raw.isEmpty || raw.withUnsafeBufferPointer { r in element.bytes.withUnsafeBufferPointer { memcmp(r.baseAddress!, $0.baseAddress!, r.count) == 0 } })
+    }
+
+    /// Stores the text of a record that is not its whole element (`isWholeElement`).
+    func storeText(_ raw: [UInt8], of kind: RecordKind, id: Int64) throws {
+        try db.run("INSERT OR REPLACE INTO \(kind.textTable)(\(kind.textKey), raw) VALUES (?, ?)", [.integer(id), .text(raw)])
     }
 
     /// Runs `feed`, an INSERT OR IGNORE of rows carrying `dedupes` (in order) into `table`, whose

@@ -24,7 +24,7 @@ final class ChangeWriter {
             dedupe_key, stream_event_id, table_id, item_key, change_type, change_time, change_time_us, time_precision, \
             sequence_number, shard_id, stream_arn, aws_region, user_identity_type, user_identity_principal, keys, \
             old_image, new_image, diff, size_bytes, view_type, source_format, \
-            source_file_id, record_index, record_offset, record_length, record_line, raw
+            source_file_id, record_index, record_offset, record_length, record_line
             """, onConflict: .ignore)
         lastChangeID = try db.scalar("SELECT coalesce(max(id), 0) FROM changes").int64Value ?? 0
         for row in try db.rows("""
@@ -160,11 +160,14 @@ final class ChangeWriter {
             feed.append(c.sizeBytes)
             feed.append(c.viewType)
             feed.append(c.source)
-            CaseWriter.appendProvenance(to: feed, fileID: fileID, element: pending.element, raw: pending.raw)
+            CaseWriter.appendProvenance(to: feed, fileID: fileID, element: pending.element)
         }
         let ids = try store.storeDeduplicated(feed, into: "changes", dedupes: dedupes, lastID: &lastChangeID)
         return try zip(batch, zip(ids, dedupes)).map { pending, stored in
-            if let id = stored.0 { return .imported(id) }
+            if let id = stored.0 {
+                if !CaseWriter.isWholeElement(pending.raw, pending.element) { try store.storeText(pending.raw, of: .change, id: id) }
+                return .imported(id)
+            }
             return try store.existingCopy(in: "changes", dedupe: stored.1, element: pending.element, fileID: fileID)
         }
     }

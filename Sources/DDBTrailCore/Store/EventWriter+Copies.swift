@@ -13,24 +13,21 @@ extension EventWriter {
     /// with its bytes.
     func storeCopy(_ pending: Pending, dedupe: [UInt8], fileID: Int64) throws -> CaseWriter.Outcome {
         let element = pending.element, raw = pending.raw
-        // One lookup serves both the position and the bytes, compared in place: most copies are
-        // byte-identical re-deliveries, which then cost no copy and no parse.
-        let statement = try db.cached("SELECT id, source_file_id, record_index, raw FROM events WHERE dedupe_key = ?")
+        // Most copies are byte-identical re-deliveries, which then cost no parse.
+        let statement = try db.cached("SELECT id, source_file_id, record_index FROM events WHERE dedupe_key = ?")
         try statement.bind([.blob(dedupe)])
         guard try statement.step() else {
             preconditionFailure("an insert was ignored on a dedupe key no stored event has")
         }
         let id = statement.int64(at: 0), storedFile = statement.int64(at: 1), storedIndex = statement.int64(at: 2)
+        statement.reset()
         if storedFile == fileID, storedIndex == Int64(element.index) {
-            statement.reset()
             return .alreadyFromThisFile(id)
         }
-        let storedRaw: [UInt8]? = statement.withBytes(at: 3) { stored in
-            let identical = stored.count == raw.count
-                && (raw.isEmpty || raw.withUnsafeBufferPointer { memcmp($0.baseAddress!, stored.baseAddress!, raw.count) == 0 })
-            return identical ? nil : Array(stored)
-        }
-        statement.reset()
+        let stored = try store.files.record(.event, id: id) ?? []
+        let identical = stored.count == raw.count
+            && (raw.isEmpty || raw.withUnsafeBufferPointer { r in stored.withUnsafeBufferPointer { memcmp(r.baseAddress!, $0.baseAddress!, r.count) == 0 } })
+        let storedRaw: [UInt8]? = identical ? nil : stored
         let difference = storedRaw.flatMap { JSON.contentDifference($0, raw) }
         try db.run("""
             INSERT OR IGNORE INTO event_copies(event_id, source_file_id, record_index, record_offset, record_length, raw, conflicting)

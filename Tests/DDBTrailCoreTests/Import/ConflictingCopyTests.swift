@@ -109,7 +109,7 @@ import Testing
         let offset = Int(copy[3].int64Value ?? -1), length = Int(copy[4].int64Value ?? -1)
         #expect(Array(copyFile.utf8)[offset..<offset + length].elementsEqual(forged.utf8))
         #expect(try c.rows("SELECT source_ip FROM events WHERE event_id = 'e1'").first?[0].stringValue == "203.0.113.66")
-        #expect(try c.rows("SELECT raw FROM events WHERE event_id = 'e1'").first?[0] == .text(Array(text.utf8)))
+        #expect(try c.rows("SELECT event_record(id) FROM events WHERE event_id = 'e1'").first?[0] == .text(Array(text.utf8)))
 
         // A warning on the stored event, at the copy's position, naming the eventID and the member.
         let warning = try #require(try c.rows("""

@@ -201,7 +201,7 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         let text = "{\"Records\":[\n  " + record("e1").replacingOccurrences(of: ",", with: ",  ") + "\n]}"
         try write(Array(text.utf8), to: c.directory + "/a.json")
         try c.importPaths([c.directory + "/a.json"])
-        let row = try #require(try c.rows("SELECT raw, record_offset, record_length FROM events").first)
+        let row = try #require(try c.rows("SELECT event_record(id), record_offset, record_length FROM events").first)
         guard case .text(let raw) = row[0] else { Issue.record("raw is not text"); return }
         let offset = Int(row[1].int64Value!), length = Int(row[2].int64Value!)
         #expect(raw == Array(text.utf8)[offset..<offset + length].map { $0 })
@@ -257,7 +257,7 @@ func logFile(_ records: [String]) -> [UInt8] { Array(("{\"Records\":[" + records
         let report = try c.importPaths([c.directory + "/a.json"])
         #expect(report.imported == 1)
         #expect(try c.count("SELECT count(*) FROM import_errors WHERE severity = 'warning'") == 1)
-        guard case .text(let raw) = try c.rows("SELECT raw FROM events")[0][0] else { Issue.record("no raw"); return }
+        guard case .text(let raw) = try c.rows("SELECT event_record(id) FROM events")[0][0] else { Issue.record("no raw"); return }
         #expect(raw == bytes)
     }
 

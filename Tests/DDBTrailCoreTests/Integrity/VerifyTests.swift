@@ -50,7 +50,7 @@ import Testing
     /// delivered side comes from a verified file.
     @Test func conflictingCopyIsAFailedCheck() throws {
         let (_, _, _, c) = try verify(seed: 7, plants: [])
-        let stored = try #require(try c.rows("SELECT raw, event_id FROM events WHERE raw LIKE '%\"sourceIPAddress\":\"%' LIMIT 1").first)
+        let stored = try #require(try c.rows("SELECT event_record(id), event_id FROM events WHERE event_record(id) LIKE '%\"sourceIPAddress\":\"%' LIMIT 1").first)
         let raw = try #require(stored[0].stringValue)
         let edited = raw.replacingOccurrences(of: #""sourceIPAddress":""#, with: #""sourceIPAddress":"9"#)
         #expect(edited != raw)
