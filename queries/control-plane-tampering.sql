@@ -4,9 +4,11 @@
 -- kind: detection
 -- columns: rule, severity, title, principal_arn, access_key_id, table, window_start, window_end, detail, error_code, evidence_event_ids, drill_down
 -- json-columns: evidence_event_ids
--- Each record is read once (event_record), by the CTEs that select the few calls concerned.
+-- Records are read (event_record) only for the calls whose parameters decide the verdict, and
+-- for the findings themselves.
 WITH calls AS MATERIALIZED (
-    SELECT e.*, event_record(e.id) AS raw FROM events e
+    SELECT e.*, CASE WHEN e.event_name IN ('UpdateContinuousBackups', 'UpdateTable', 'UpdateTimeToLive', 'CreateTable')
+                     THEN event_record(e.id) END AS raw FROM events e
     WHERE e.id IN (SELECT event_id FROM table_references) AND e.event_source = 'dynamodb.amazonaws.com'),
 classified AS (
     SELECT e.*, json_extract(e.raw, '$.requestParameters') AS request,
@@ -70,7 +72,8 @@ kms_tables AS (
            s.table_name
     FROM sse_keys s WHERE s.key_ref IS NOT NULL),
 findings AS (
-    SELECT c.id, c.event_id, c.event_time, c.event_name, c.error_code, c.principal_id, c.request,
+    SELECT c.id, c.event_id, c.event_time, c.event_name, c.error_code, c.principal_id,
+           coalesce(c.request, json_extract(event_record(c.id), '$.requestParameters')) AS request,
            substr(verdict, 1, instr(verdict, '|') - 1) AS rule, substr(verdict, instr(verdict, '|') + 1) AS rest,
            (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT t.name FROM table_references r JOIN ddb_tables t ON t.id = r.table_id WHERE r.event_id = c.id ORDER BY t.name)) AS table_names
     FROM classified c WHERE verdict IS NOT NULL

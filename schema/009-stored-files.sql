@@ -36,9 +36,11 @@ CREATE TABLE file_access_points (
     PRIMARY KEY (source_file_id, content_offset)
 ) WITHOUT ROWID;
 
--- Record text that is not a slice of its file: records unwrapped from another (an EventBridge
+-- Record text kept beside the stored file: records unwrapped from another (an EventBridge
 -- detail, a lookup-events CloudTrailEvent string, a CloudWatch Logs message, a Kinesis payload),
--- and every record of a case written before this migration (moved here from events.raw).
+-- the calls whose members ddbtrail's own derivations and detections read (STS credential calls,
+-- ConsoleLogin, KMS calls, DynamoDB table settings, exports and scans: TextPolicy.swift), and
+-- every record of a case written before this migration (moved here from events.raw).
 CREATE TABLE event_texts (
     event_id INTEGER PRIMARY KEY REFERENCES events(id),
     raw      TEXT NOT NULL
@@ -72,7 +74,8 @@ CREATE TABLE events_stored (
     record_index         INTEGER NOT NULL, -- 0-based position of the record's element in that file
     record_offset        INTEGER NOT NULL, -- byte offset of the element in the decompressed file
     record_length        INTEGER NOT NULL, -- bytes of the element in the file
-    record_line          INTEGER -- 1-based line, for line-oriented files
+    record_line          INTEGER, -- 1-based line, for line-oriented files
+    record_digest        BLOB     -- first 8 bytes of SHA-256 of the record's bytes: a re-delivered copy is told from a changed one without reading the stored file (NULL in cases made before this migration)
 );
 INSERT INTO events_stored(id, dedupe_key, event_id, event_time, event_version, event_source, event_name, event_type, event_category, read_only, management_event, aws_region, recipient_account_id, request_id, shared_event_id, source_ip, user_agent, error_code, error_message, vpc_endpoint_id, principal_id, source_file_id, record_index, record_offset, record_length, record_line)
     SELECT id, dedupe_key, event_id, event_time, event_version, event_source, event_name, event_type, event_category, read_only, management_event, aws_region, recipient_account_id, request_id, shared_event_id, source_ip, user_agent, error_code, error_message, vpc_endpoint_id, principal_id, source_file_id, record_index, record_offset, record_length, record_line FROM events;

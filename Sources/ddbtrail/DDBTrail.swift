@@ -11,6 +11,6 @@ struct DDBTrail: ParsableCommand {
             Times are UTC (ISO 8601 with Z) everywhere.
             """,
         version: ToolVersion.current,
-        subcommands: [ImportCommand.self, SQLCommand.self, InfoCommand.self, ItemCommand.self, StateCommand.self, InvestigateCommand.self, DetectCommand.self, VerifyCommand.self, PrincipalCommand.self, ReportCommand.self, CollectMetricsCommand.self, BundleCommand.self, SecretCommand.self, DemoCommand.self, GenerateCommand.self]
+        subcommands: [ImportCommand.self, SQLCommand.self, InfoCommand.self, ItemCommand.self, StateCommand.self, InvestigateCommand.self, DetectCommand.self, VerifyCommand.self, RecordCommand.self, RecordsCommand.self, PrincipalCommand.self, ReportCommand.self, CollectMetricsCommand.self, BundleCommand.self, SecretCommand.self, DemoCommand.self, GenerateCommand.self]
     )
 }

@@ -29,6 +29,8 @@ public final class NormalisedEvent: @unchecked Sendable {
     public var warnings: [String] = []
     /// Set by `prepareForWriting` on the reading thread, so the writer only binds.
     public private(set) var dedupe: [UInt8]?
+    /// 8 bytes of SHA-256 of the record's bytes (`recordDigest(raw:)`), set with `dedupe`.
+    public private(set) var digest: [UInt8]?
     public internal(set) var principalKey: String?
 
     public init() {}
@@ -44,10 +46,17 @@ public final class NormalisedEvent: @unchecked Sendable {
         Array(SHA256Hasher.digest(of: dedupeKey.map { Array($0.utf8) } ?? raw).prefix(16))
     }
 
+    /// Tells a copy whose bytes are the stored record's (a re-delivery) from a changed one without
+    /// reading the stored record back: 8 bytes of SHA-256 of the record's bytes.
+    public static func recordDigest(raw: [UInt8]) -> [UInt8] {
+        Array(SHA256Hasher.digest(of: raw).prefix(8))
+    }
+
     /// Computes what the writer would otherwise compute on its (busier) thread: the dedupe
     /// hash, the principal's identity key and each key's canonical text as the record types it.
     public func prepareForWriting(raw: [UInt8]) {
         dedupe = dedupeHash(raw: raw)
+        digest = Self.recordDigest(raw: raw)
         if principalKey == nil { principalKey = principal?.identityKey }
         for i in itemAccesses.indices {
             itemAccesses[i].canonicalKey = itemAccesses[i].key.map(ItemKey.canonical)

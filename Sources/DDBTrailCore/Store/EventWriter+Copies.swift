@@ -14,20 +14,25 @@ extension EventWriter {
     func storeCopy(_ pending: Pending, dedupe: [UInt8], fileID: Int64) throws -> CaseWriter.Outcome {
         let element = pending.element, raw = pending.raw
         // Most copies are byte-identical re-deliveries, which then cost no parse.
-        let statement = try db.cached("SELECT id, source_file_id, record_index FROM events WHERE dedupe_key = ?")
+        let statement = try db.cached("SELECT id, source_file_id, record_index, record_digest FROM events WHERE dedupe_key = ?")
         try statement.bind([.blob(dedupe)])
         guard try statement.step() else {
             preconditionFailure("an insert was ignored on a dedupe key no stored event has")
         }
         let id = statement.int64(at: 0), storedFile = statement.int64(at: 1), storedIndex = statement.int64(at: 2)
+        let storedDigest: [UInt8]? = statement.isNull(at: 3) ? nil : statement.withBytes(at: 3) { Array($0) }
         statement.reset()
         if storedFile == fileID, storedIndex == Int64(element.index) {
             return .alreadyFromThisFile(id)
         }
-        let stored = try store.files.record(.event, id: id) ?? []
-        let identical = stored.count == raw.count
-            && (raw.isEmpty || raw.withUnsafeBufferPointer { r in stored.withUnsafeBufferPointer { memcmp(r.baseAddress!, $0.baseAddress!, r.count) == 0 } })
-        let storedRaw: [UInt8]? = identical ? nil : stored
+        // Equal digests: the same bytes. Otherwise the stored record is read back and compared.
+        var storedRaw: [UInt8]? = nil
+        if storedDigest != (pending.event.digest ?? NormalisedEvent.recordDigest(raw: raw)) {
+            let stored = try store.files.record(.event, id: id) ?? []
+            let identical = stored.count == raw.count
+                && (raw.isEmpty || raw.withUnsafeBufferPointer { r in stored.withUnsafeBufferPointer { memcmp(r.baseAddress!, $0.baseAddress!, r.count) == 0 } })
+            storedRaw = identical ? nil : stored
+        }
         let difference = storedRaw.flatMap { JSON.contentDifference($0, raw) }
         try db.run("""
             INSERT OR IGNORE INTO event_copies(event_id, source_file_id, record_index, record_offset, record_length, raw, conflicting)

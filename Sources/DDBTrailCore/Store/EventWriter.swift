@@ -34,7 +34,7 @@ final class EventWriter {
         dedupe_key, event_id, event_time, event_version, event_source, event_name, event_type, event_category, \
         read_only, management_event, aws_region, recipient_account_id, request_id, shared_event_id, source_ip, \
         user_agent, error_code, error_message, vpc_endpoint_id, principal_id, \
-        source_file_id, record_index, record_offset, record_length, record_line
+        source_file_id, record_index, record_offset, record_length, record_line, record_digest
         """
     static let accessColumns = "event_id, table_id, operation, item_position, item_key, key_raw, attribute_names, index_name"
 
@@ -85,6 +85,7 @@ final class EventWriter {
             feed.append(e.vpcEndpointId)
             feed.append(try e.principal.map { try store.principalID($0, key: e.principalKey) })
             CaseWriter.appendProvenance(to: feed, fileID: fileID, element: pending.element)
+            feed.append(blob: e.digest ?? NormalisedEvent.recordDigest(raw: pending.raw))
         }
         let ids = try store.storeDeduplicated(eventFeed, into: "events", dedupes: dedupes, lastID: &lastEventID)
         var outcomes: [CaseWriter.Outcome] = []
@@ -96,9 +97,7 @@ final class EventWriter {
             }
             outcomes.append(.imported(eventID))
             let e = pending.event
-            // Management events keep their text beside the stored file: detections and identity
-            // derivation read their members, and they are a small share of most trails.
-            if e.eventCategory == "Management" || !CaseWriter.isWholeElement(pending.raw, pending.element) {
+            if TextPolicy.keepsText(e) || !CaseWriter.isWholeElement(pending.raw, pending.element) {
                 try store.storeText(pending.raw, of: .event, id: eventID)
             }
             for access in e.itemAccesses {
