@@ -169,14 +169,15 @@ final class ByteSource {
                     }
                     return 0
                 }
-                if !inflating {
-                    // Bytes after a complete gzip member: another member, or trailing junk.
-                    if rawEnd - rawStart >= 2, raw[rawStart] == 0x1f, raw[rawStart + 1] == 0x8b {
-                        try startInflate()
-                    } else {
-                        damage = InputDamage(message: "\(rawEnd - rawStart)+ bytes of non-gzip data after the end of the gzip stream")
-                        return 0
-                    }
+            }
+            if !inflating {
+                // Bytes after a complete gzip member: another member, or trailing junk.
+                if rawEnd - rawStart < 2 && !rawEOF { try fillRaw() }
+                if rawEnd - rawStart >= 2, raw[rawStart] == 0x1f, raw[rawStart + 1] == 0x8b {
+                    try startInflate()
+                } else {
+                    damage = InputDamage(message: "\(rawEnd - rawStart)+ bytes of non-gzip data after the end of the gzip stream")
+                    return 0
                 }
             }
             let available = rawEnd - rawStart
