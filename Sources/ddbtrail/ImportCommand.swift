@@ -1,5 +1,6 @@
 import ArgumentParser
 import DDBTrailCore
+import DDBTrailSQLite
 import Foundation
 
 struct ImportCommand: ParsableCommand {
@@ -42,7 +43,13 @@ struct ImportCommand: ParsableCommand {
         let db = try CaseDatabase.openForImport(path: caseOptions.path)
         let console = ImportConsole(quiet: quiet)
         let importer = try Importer(database: db, observer: console, tableOverride: table, metricAccount: account, metricRegion: region)
-        let report = try importer.importFiles(files)
+        let report: ImportReport
+        do {
+            report = try importer.importFiles(files)
+        } catch let error as SQLiteError where error.code & 0xff == 13 /* SQLITE_FULL */ {
+            console.clearProgress()
+            throw ImportCommand.diskFull(case: caseOptions.path, evidence: files)
+        }
         console.clearProgress()
         print(ImportSummary.render(report, database: caseOptions.path))
         if report.anyRejected { throw ExitCode(1) }
@@ -107,5 +114,35 @@ final class ImportConsole: ImportObserver {
 
     func finished(file: FileSummary) {
         progress(records: records, bytes: bytes)
+    }
+}
+
+extension ImportCommand {
+    /// What a full disk means for the case, in words: which disk, about how much more it needs,
+    /// and that re-running the same import resumes (every commit before left the case consistent).
+    static func diskFull(case path: String, evidence: [String]) -> QueryError {
+        let parent = (path as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
+        var free = "unknown"
+        if let attributes = try? FileManager.default.attributesOfFileSystem(forPath: folder),
+           let bytes = (attributes[.systemFreeSize] as? NSNumber)?.int64Value { free = ByteCount.text(bytes) }
+        let stored = evidence.reduce(Int64(0)) { total, file in
+            total + (((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+        return QueryError("the disk holding \(path) is full (\(free) free on the file system of \(folder)). "
+            + "The case is consistent: everything up to the last commit is kept and the rest was rolled back. "
+            + "A case needs about 6 times the evidence's compressed size (here about \(ByteCount.text(stored * 6)) for "
+            + "\(ByteCount.text(stored)) of evidence), plus room for SQLite's rollback journal: free space there (or move "
+            + "the case to a larger disk) and re-run the same `ddbtrail import`, which skips the files already imported and completes the rest.")
+    }
+}
+
+/// Byte counts for people: 1.5 GB, 230.0 MB, 12 bytes.
+enum ByteCount {
+    static func text(_ bytes: Int64) -> String {
+        let units = ["bytes", "KB", "MB", "GB", "TB"]
+        var value = Double(bytes), unit = 0
+        while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
+        return unit == 0 ? "\(bytes) bytes" : String(format: "%.1f %@", value, units[unit])
     }
 }

@@ -111,5 +111,12 @@ final class ProducerThread: @unchecked Sendable {
         thread.start()
     }
 
-    func finish() { done.wait() }
+    private var finished = false
+    /// Waits for the thread to end; later calls return at once (an error after the wait, such as
+    /// a full disk at the last commit, finishes again on its way out).
+    func finish() {
+        guard !finished else { return }
+        done.wait()
+        finished = true
+    }
 }
