@@ -6,6 +6,12 @@
 #   BENCH_DIR=/path Tools/benchmark.sh    work directory, default /tmp/ddbtrail-bench
 #   SKIP_CHANGES=1                        skip the change-record part
 #   FLOOR=1                               also time SQLite alone storing the same rows (Tools/sqlite-floor.c)
+#   ROUNDS=2                              interleaved rounds of ddbtrail and the DuckDB anchor (best of each)
+#   BIG=1                                 also import the whole corpus as one gzip file and time reading records in it
+#
+# The anchor is DuckDB (Tools/duckdb-anchor.py: read_json materialising the audit fields and the
+# record), installed from the Python package index into $BENCH_DIR/duckdb-venv when missing. The
+# import target is a ratio measured in the same run (this machine's speed drifts by 1.5x).
 #
 # Needs GNU time (/usr/bin/time, package "time"); uses hyperfine when installed.
 set -euo pipefail
@@ -56,17 +62,62 @@ else
 fi
 echo "corpus: $(find "$CORPUS" -name '*.json.gz' | wc -l) files, $(du -sh "$CORPUS" | cut -f1)"
 
-echo "== importing"
-rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-journal"
-STATUS=0
-/usr/bin/time -v -o "$BENCH_DIR/import.time" "$BIN" import --db "$DB" "$CORPUS" > "$BENCH_DIR/import.out" || STATUS=$?
-tail -n 3 "$BENCH_DIR/import.out"
-if [ "$STATUS" -ne 0 ]; then
-    echo "warning: import exited with status $STATUS (full report in $BENCH_DIR/import.out)" >&2
+VENV="$BENCH_DIR/duckdb-venv"
+if ! "$VENV/bin/python" -c "import duckdb" 2>/dev/null; then
+    echo "== installing DuckDB into $VENV"
+    python3 -m venv "$VENV" && "$VENV/bin/pip" install --quiet duckdb
 fi
-SECONDS_IMPORT="$(elapsed_seconds "$BENCH_DIR/import.time")"
-echo "import: $RECORDS records in $SECONDS_IMPORT s = $(awk -v n="$RECORDS" -v s="$SECONDS_IMPORT" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }') records/s," \
-     "peak RSS $(peak_rss_mib "$BENCH_DIR/import.time") MiB, database $(du -h "$DB" | cut -f1)"
+echo "== importing: ddbtrail and the DuckDB anchor, ${ROUNDS:-2} interleaved rounds"
+BEST_OURS=""; BEST_DUCK=""
+for ROUND in $(seq "${ROUNDS:-2}"); do
+    rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-journal"
+    STATUS=0
+    /usr/bin/time -v -o "$BENCH_DIR/import.time" "$BIN" import --db "$DB" "$CORPUS" > "$BENCH_DIR/import.out" || STATUS=$?
+    if [ "$STATUS" -ne 0 ]; then
+        echo "warning: import exited with status $STATUS (full report in $BENCH_DIR/import.out)" >&2
+    fi
+    SECONDS_IMPORT="$(elapsed_seconds "$BENCH_DIR/import.time")"
+    echo "round $ROUND ddbtrail: $RECORDS records in $SECONDS_IMPORT s = $(awk -v n="$RECORDS" -v s="$SECONDS_IMPORT" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }') records/s," \
+         "peak RSS $(peak_rss_mib "$BENCH_DIR/import.time") MiB"
+    BEST_OURS="$(awk -v a="$BEST_OURS" -v b="$SECONDS_IMPORT" 'BEGIN { print (a == "" || b < a) ? b : a }')"
+    rm -f "$BENCH_DIR/anchor.duckdb"
+    /usr/bin/time -v -o "$BENCH_DIR/duckdb.time" "$VENV/bin/python" Tools/duckdb-anchor.py "$CORPUS" "$BENCH_DIR/anchor.duckdb" > "$BENCH_DIR/duckdb.out"
+    SECONDS_DUCK="$(elapsed_seconds "$BENCH_DIR/duckdb.time")"
+    echo "round $ROUND DuckDB:   $(cut -d' ' -f1 "$BENCH_DIR/duckdb.out") records in $SECONDS_DUCK s = $(awk -v n="$RECORDS" -v s="$SECONDS_DUCK" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }') records/s," \
+         "peak RSS $(peak_rss_mib "$BENCH_DIR/duckdb.time") MiB, database $(du -h "$BENCH_DIR/anchor.duckdb" | cut -f1)"
+    BEST_DUCK="$(awk -v a="$BEST_DUCK" -v b="$SECONDS_DUCK" 'BEGIN { print (a == "" || b < a) ? b : a }')"
+done
+tail -n 3 "$BENCH_DIR/import.out"
+IMPORTED="$("$BIN" sql --db "$DB" --format csv --no-headers "SELECT count(*) FROM events" | tr -d '\r')"
+CASE_BYTES="$(stat -c %s "$DB")"
+echo "import: best $BEST_OURS s against DuckDB's best $BEST_DUCK s: $(awk -v a="$BEST_OURS" -v b="$BEST_DUCK" 'BEGIN { printf "%.2f", b / a }')x DuckDB (target 4.5x)"
+echo "case: $CASE_BYTES bytes for $IMPORTED imported records = $(awk -v b="$CASE_BYTES" -v n="$IMPORTED" 'BEGIN { printf "%.2f", b / n / 1000 }') KB per record (target 1.2)"
+
+# One record's bytes, read from the stored evidence file: 20 random events, in-process time each.
+echo "== event_record: 20 random events, in-process"
+RECORD_MS=()
+for ID in $("$BIN" sql --db "$DB" --format csv --no-headers "SELECT id FROM events ORDER BY random() LIMIT 20" | tr -d '\r'); do
+    RECORD_MS+=("$("$BIN" sql --db "$DB" --timer "SELECT length(event_record($ID))" 2>&1 >/dev/null | sed -n 's/^run time: \([0-9.]*\) ms.*/\1/p')")
+done
+printf '%s\n' "${RECORD_MS[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "event_record median %.2f ms, max %.2f ms (target 5)\n", v[int((NR + 1) / 2)], v[NR] }'
+
+if [ "${BIG:-0}" = "1" ]; then
+    BIG_DIR="$BENCH_DIR/big"
+    if [ ! -f "$BIG_DIR/all.json.gz" ]; then
+        echo "== concatenating the corpus into one gzip file"
+        mkdir -p "$BIG_DIR"
+        find "$CORPUS" -name '*.json.gz' | sort | xargs zcat | gzip -6 > "$BIG_DIR/all.json.gz"
+    fi
+    BIG_DB="$BENCH_DIR/big.db"
+    rm -f "$BIG_DB" "$BIG_DB-journal"
+    "$BIN" import --quiet --db "$BIG_DB" "$BIG_DIR/all.json.gz" | tail -n 2
+    echo "== event_record in one $(du -h "$BIG_DIR/all.json.gz" | cut -f1) gzip file: 20 random events, in-process"
+    RECORD_MS=()
+    for ID in $("$BIN" sql --db "$BIG_DB" --format csv --no-headers "SELECT id FROM events ORDER BY random() LIMIT 20" | tr -d '\r'); do
+        RECORD_MS+=("$("$BIN" sql --db "$BIG_DB" --timer "SELECT length(event_record($ID))" 2>&1 >/dev/null | sed -n 's/^run time: \([0-9.]*\) ms.*/\1/p')")
+    done
+    printf '%s\n' "${RECORD_MS[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "event_record median %.2f ms, max %.2f ms (target 5)\n", v[int((NR + 1) / 2)], v[NR] }'
+fi
 
 # A typical key as well as the hottest one: the 1000th distinct Orders key in key order.
 TYPICAL_KEY="$("$BIN" sql --db "$DB" --format csv --no-headers --no-formula-guard \

@@ -3,7 +3,7 @@
 -- record's text in its row (events.raw and changes.raw are gone).
 --
 -- A gzip file is kept byte for byte; a plain file is kept deflated by ddbtrail (a gzip stream
--- with a full flush every MiB of content). Records are addressed as before: source_file_id and
+-- with a full flush every 512 KiB of content). Records are addressed as before: source_file_id and
 -- record_offset/record_length in the file's decompressed content. Reading one decompresses from
 -- the access point before it, so any record comes back in milliseconds even inside a large file.
 --
@@ -26,7 +26,7 @@ CREATE TABLE file_chunks (
 );
 CREATE UNIQUE INDEX file_chunks_by_offset ON file_chunks(source_file_id, stored_offset);
 
--- Where decompression can start without reading what comes before (about one per MiB of content).
+-- Where decompression can start without reading what comes before (about one per 512 KiB of content).
 CREATE TABLE file_access_points (
     source_file_id INTEGER NOT NULL REFERENCES source_files(id),
     content_offset INTEGER NOT NULL, -- decompressed offset it yields

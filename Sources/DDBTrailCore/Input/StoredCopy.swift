@@ -33,8 +33,8 @@ public enum StoredEncoding: String, Sendable {
 /// points are noted while it is inflated (`ByteSource`); plain input is compressed here.
 final class StoredCopy {
     /// Content between access points: small enough that reaching any record decompresses about
-    /// a millisecond of data, large enough that windows add little to the case.
-    static let span: Int64 = 1 << 20
+    /// 2 ms of work, large enough that windows add little to the case.
+    static let span: Int64 = 1 << 19
     static let windowSize = 32 * 1024
 
     let encoding: StoredEncoding
