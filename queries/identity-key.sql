@@ -13,11 +13,14 @@ WITH keyed AS MATERIALIZED (
                 ELSE (SELECT e.id FROM events e WHERE e.principal_id = p.id ORDER BY e.id LIMIT 1) END AS first_row
     FROM principals p
     WHERE p.access_key_id = :access_key_id
+), firsts AS MATERIALIZED (
+    SELECT k.*, e.event_id AS first_event_id, e.user_agent, event_record(e.id) AS raw
+    FROM keyed k JOIN events e ON e.id = k.first_row
 ), facts AS MATERIALIZED (
-    SELECT k.*, e.event_id AS first_event_id, e.user_agent,
-           CASE WHEN json_valid(e.raw) THEN e.raw -> '$.userIdentity' END AS u,
-           CASE WHEN json_valid(e.raw) THEN e.raw ->> '$.sessionCredentialFromConsole' END AS console
-    FROM keyed k JOIN (SELECT e.*, event_record(e.id) AS raw FROM keyed k2 JOIN events e ON e.id = k2.first_row) e ON e.id = k.first_row
+    SELECT f.*,
+           CASE WHEN json_valid(f.raw) THEN f.raw -> '$.userIdentity' END AS u,
+           CASE WHEN json_valid(f.raw) THEN f.raw ->> '$.sessionCredentialFromConsole' END AS console
+    FROM firsts f
 )
 SELECT f.id AS principal_row, f.type, f.arn, f.account_id, f.principal_id, f.user_name, f.role_name, f.session_name,
        f.session_issuer_arn,

@@ -34,22 +34,19 @@ struct RecordCommand: ParsableCommand {
         let db = try CaseDatabase.openForQuery(path: caseOptions.path)
         let files = StoredFiles(db: db)
         var rows: [(RecordKind, Int64, String)] = ids.map { (change ? .change : .event, $0, "\(change ? "changes" : "events").id \($0)") }
+        var missing: [String] = []
         for eventID in eventIDs {
-            let found = try db.rows("SELECT id FROM events WHERE event_id = ? ORDER BY id", [.string(eventID)])
-            if found.isEmpty { rows.append((.event, -1, "eventID \(eventID)")) }
-            rows += found.compactMap { $0[0].int64Value }.map { (.event, $0, "eventID \(eventID)") }
+            let found = try db.rows("SELECT id FROM events WHERE event_id = ? ORDER BY id", [.string(eventID)]).compactMap { $0[0].int64Value }
+            if found.isEmpty { missing.append("eventID \(eventID)") }
+            rows += found.map { (.event, $0, "eventID \(eventID)") }
         }
-        var missing = 0
         for (kind, id, label) in rows {
-            guard id >= 0, var bytes = try files.record(kind, id: id) else {
-                printError("no record for \(label) in the case")
-                missing += 1
-                continue
-            }
+            guard var bytes = try files.record(kind, id: id) else { missing.append(label); continue }
             bytes.append(0x0A)
             FileHandle.standardOutput.write(Data(bytes))
         }
-        if missing > 0 { throw ExitCode(1) }
+        for label in missing { printError("no record for \(label) in the case") }
+        if !missing.isEmpty { throw ExitCode(1) }
     }
 }
 

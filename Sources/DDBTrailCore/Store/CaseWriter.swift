@@ -1,9 +1,4 @@
 import DDBTrailSQLite
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What every writer of evidence shares: table and principal ids, the key schemas learned so
 /// far (CloudTrail keys and change keys canonicalise the same way), storing rows deduplicated by
@@ -80,8 +75,7 @@ final class CaseWriter {
     /// Whether a record's bytes are its element's, which the stored file holds at the element's
     /// place; else (a record unwrapped from its element) its text is stored on its own.
     static func isWholeElement(_ raw: [UInt8], _ element: RawElement) -> Bool {
-        raw.count == element.bytes.count
-            && (raw.isEmpty || raw.withUnsafeBufferPointer { r in element.bytes.withUnsafeBufferPointer { memcmp(r.baseAddress!, $0.baseAddress!, r.count) == 0 } })
+        ByteScan.same(raw, element.bytes)
     }
 
     /// Stores the text of a record that is not its whole element (`isWholeElement`).

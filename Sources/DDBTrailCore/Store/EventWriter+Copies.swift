@@ -29,9 +29,7 @@ extension EventWriter {
         var storedRaw: [UInt8]? = nil
         if storedDigest != (pending.event.digest ?? NormalisedEvent.recordDigest(raw: raw)) {
             let stored = try store.files.record(.event, id: id) ?? []
-            let identical = stored.count == raw.count
-                && (raw.isEmpty || raw.withUnsafeBufferPointer { r in stored.withUnsafeBufferPointer { memcmp(r.baseAddress!, $0.baseAddress!, r.count) == 0 } })
-            storedRaw = identical ? nil : stored
+            storedRaw = ByteScan.same(stored, raw) ? nil : stored
         }
         let difference = storedRaw.flatMap { JSON.contentDifference($0, raw) }
         try db.run("""

@@ -68,8 +68,13 @@ public final class StoredFiles {
         let want = max(need, (next ?? start + 2 * StoredCopy.span) - start)
         var window: [UInt8] = []
         if case .blob(let packed)? = point?[3] { window = try Zlib.uncompress(packed, size: StoredCopy.windowSize) }
-        let bytes = try inflate(fileID: fileID, storedOffset: point?[1].int64Value ?? 0, bits: Int32(point?[2].int64Value ?? 0),
-                                window: window, fromHeader: point == nil, until: Int(want))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(want))
+        _ = try inflate(fileID: fileID, storedOffset: point?[1].int64Value ?? 0, bits: Int32(point?[2].int64Value ?? 0),
+                        window: window, fromHeader: point == nil) { piece in
+            bytes += piece.prefix(Int(want) - bytes.count)
+            return bytes.count < Int(want)
+        }
         guard bytes.count >= need else { return nil }
         spans.insert(Span(fileID: fileID, start: start, bytes: bytes), at: 0)
         if spans.count > 4 { spans.removeLast() }
@@ -94,9 +99,11 @@ public final class StoredFiles {
         }
     }
 
-    /// Decompresses from an access point (or the start of the stream) until `limit` bytes of
-    /// content are out or the stored bytes end. Gzip members after the first are read on.
-    private func inflate(fileID: Int64, storedOffset: Int64, bits: Int32, window: [UInt8], fromHeader: Bool, until limit: Int) throws -> [UInt8] {
+    /// Decompresses from an access point (or the start of the stream), handing the content to
+    /// `emit` a piece at a time until it returns false or the stored bytes end; gzip members
+    /// after the first are read on. False when the stored bytes are damaged.
+    private func inflate(fileID: Int64, storedOffset: Int64, bits: Int32, window: [UInt8], fromHeader: Bool,
+                         _ emit: (ArraySlice<UInt8>) throws -> Bool) throws -> Bool {
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         defer { inflateEnd(stream); stream.deinitialize(count: 1); stream.deallocate() }
@@ -106,12 +113,11 @@ public final class StoredFiles {
             _ = window.withUnsafeBufferPointer { inflateSetDictionary(stream, $0.baseAddress, UInt32($0.count)) }
         }
         if bits == 0 { setWindow() }
-        var output = [UInt8](repeating: 0, count: limit)
-        var produced = 0
+        var output = [UInt8](repeating: 0, count: 256 * 1024)
         var raw = !fromHeader
         var primed = bits == 0
         var trailer = 0 // bytes of a gzip trailer still to skip (after a raw-started member ends)
-        var ended = false
+        var ended = false, wanted = true, damaged = false
         try storedBytes(fileID: fileID, from: storedOffset - (bits > 0 ? 1 : 0)) { chunk in
             var input = chunk
             if !primed {
@@ -122,7 +128,7 @@ public final class StoredFiles {
                 setWindow()
                 primed = true
             }
-            while !input.isEmpty && produced < limit {
+            while !input.isEmpty && wanted {
                 if trailer > 0 {
                     let n = min(trailer, input.count)
                     input = input.dropFirst(n)
@@ -140,30 +146,31 @@ public final class StoredFiles {
                     output.withUnsafeMutableBufferPointer { out in
                         stream.pointee.next_in = UnsafeMutablePointer(mutating: inp.baseAddress!)
                         stream.pointee.avail_in = UInt32(inp.count)
-                        stream.pointee.next_out = out.baseAddress! + produced
-                        stream.pointee.avail_out = UInt32(limit - produced)
+                        stream.pointee.next_out = out.baseAddress!
+                        stream.pointee.avail_out = UInt32(out.count)
                         return CZlib.inflate(stream, Z_NO_FLUSH)
                     }
                 }
                 let used = input.count - Int(stream.pointee.avail_in)
                 input = input.dropFirst(used)
-                produced = limit - Int(stream.pointee.avail_out)
+                let produced = output.count - Int(stream.pointee.avail_out)
+                if produced > 0 { wanted = try emit(output[0..<produced]) }
                 switch status {
                 case Z_OK, Z_BUF_ERROR:
                     // Room and input but no progress: nothing more can come out.
-                    if used == 0 && status == Z_BUF_ERROR { return false }
+                    if used == 0 && produced == 0 { damaged = true; return false }
                 case Z_STREAM_END:
                     ended = true
                     if raw { trailer = 8 }
                 default:
                     // Damaged stored bytes: what came out before is all there is.
+                    damaged = true
                     return false
                 }
             }
-            return produced < limit
+            return wanted
         }
-        output.removeLast(limit - produced)
-        return output
+        return !damaged
     }
 }
 
@@ -239,33 +246,8 @@ extension StoredFiles {
         case .asDelivered:
             try storedBytes(fileID: fileID) { try emit(Array($0)); return true }
         case .deflated:
-            let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-            stream.initialize(to: z_stream())
-            defer { inflateEnd(stream); stream.deinitialize(count: 1); stream.deallocate() }
-            guard ddbtrail_inflateInit2(stream, 15 + 16) == Z_OK else { throw Zlib.Failure(message: "cannot start inflating") }
-            var output = [UInt8](repeating: 0, count: 1 << 20)
-            var ended = false
-            try storedBytes(fileID: fileID) { chunk in
-                var input = chunk
-                while !input.isEmpty && !ended {
-                    let status: Int32 = input.withUnsafeBufferPointer { inp in
-                        output.withUnsafeMutableBufferPointer { out in
-                            stream.pointee.next_in = UnsafeMutablePointer(mutating: inp.baseAddress!)
-                            stream.pointee.avail_in = UInt32(inp.count)
-                            stream.pointee.next_out = out.baseAddress!
-                            stream.pointee.avail_out = UInt32(out.count)
-                            return CZlib.inflate(stream, Z_NO_FLUSH)
-                        }
-                    }
-                    input = input.dropFirst(input.count - Int(stream.pointee.avail_in))
-                    let produced = output.count - Int(stream.pointee.avail_out)
-                    if produced > 0 { try emit(Array(output[0..<produced])) }
-                    if status == Z_STREAM_END { ended = true }
-                    else if status != Z_OK && status != Z_BUF_ERROR {
-                        throw Zlib.Failure(message: "the stored copy of file #\(fileID) is damaged (status \(status))")
-                    }
-                }
-                return !ended
+            guard try inflate(fileID: fileID, storedOffset: 0, bits: 0, window: [], fromHeader: true, { try emit(Array($0)); return true }) else {
+                throw Zlib.Failure(message: "the stored copy of file #\(fileID) is damaged")
             }
         }
         return hasher.finalizeHex()

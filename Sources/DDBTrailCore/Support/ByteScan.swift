@@ -17,6 +17,11 @@ enum ByteScan {
         }.flatMap { $0 } ?? a.utf8.elementsEqual(b.utf8)
     }
 
+    /// Whether two byte arrays are equal, compared with memcmp.
+    static func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.count == b.count && (a.isEmpty || a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { memcmp(x.baseAddress!, $0.baseAddress!, x.count) == 0 } })
+    }
+
     /// Whether `needle` occurs in `text`, comparing bytes (a plain search, for short texts).
     static func contains(_ text: String, _ needle: String) -> Bool {
         let n = Array(needle.utf8)
